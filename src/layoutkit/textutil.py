@@ -1,0 +1,99 @@
+"""Script-aware text helpers shared by engines, repair and exports.
+
+CJK text is written without spaces; Latin text with single spaces.  A gap
+between two CJK glyphs becomes a space only when it was printed, i.e. it is
+wider than about half an em (the glyph height).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Sequence
+
+from .model import Word
+
+# Ideographs, kana, hangul, CJK punctuation and full-width forms.
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x303F),
+    (0x3040, 0x30FF),
+    (0x3100, 0x312F),
+    (0x3190, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),
+    (0x20000, 0x3134F),
+)
+
+#: punctuation that ends a sentence (CJK and Latin), possibly followed by closers
+TERMINAL = set("。！？!?…．.")
+CLOSERS = set("”’」』）)】》〉\"'")
+#: punctuation that never starts a line in CJK typesetting (kinsoku)
+NO_LINE_START = set("。，、；：！？）」』】》〉”’…·．,.;:!?)")
+
+
+def is_cjk_char(ch: str) -> bool:
+    if not ch:
+        return False
+    cp = ord(ch[0])
+    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+
+
+def is_cjk_text(text: str, threshold: float = 0.3) -> bool:
+    """True when at least ``threshold`` of the non-space characters are CJK."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return False
+    return sum(is_cjk_char(c) for c in chars) / len(chars) >= threshold
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends with terminal punctuation, maybe followed by closers."""
+    t = text.rstrip()
+    while t and t[-1] in CLOSERS:
+        t = t[:-1]
+    return bool(t) and t[-1] in TERMINAL
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def needs_space(left: str, right: str) -> bool:
+    """Whether two pieces joined without a printed gap need a space: only
+    between two Latin/digit characters."""
+    if not left or not right:
+        return False
+    a, b = left[-1], right[0]
+    if is_cjk_char(a) or is_cjk_char(b):
+        return False
+    return not (a.isspace() or b.isspace())
+
+
+def join_words(words: Sequence[Word], em: float = 0.0) -> str:
+    """Join the words of one line.
+
+    Between two CJK words the engine's space is dropped unless the printed
+    gap exceeds half an em (``em`` defaults to the median word height).
+    Between Latin words exactly one space is kept.
+    """
+    if not words:
+        return ""
+    if em <= 0:
+        heights = sorted(w.bbox.height for w in words)
+        em = float(heights[len(heights) // 2]) or 1.0
+    out = [words[0].text.strip()]
+    for prev, cur in zip(words, words[1:]):
+        t = cur.text.strip()
+        if not t:
+            continue
+        left = out[-1]
+        gap = cur.bbox.x0 - prev.bbox.x1
+        if left and (is_cjk_char(left[-1]) or is_cjk_char(t[0])):
+            out.append((" " if gap > 0.5 * em else "") + t)
+        else:
+            out.append(" " + t)
+    return "".join(out).strip()

@@ -33,6 +33,10 @@ def convert_file(path: str | Path, options: ConvertOptions | None = None,
     p = Path(path)
     kind = sniff(p)
     pages: list[Page] = []
+    if kind == "pdf":
+        from .sources import open_pdf
+
+        open_pdf(p).close()  # type: ignore[attr-defined]  # fail early on corrupt/encrypted files
     if kind == "pdf" and opts.ocr != "always":
         from .textlayer import pdf_pages  # born-digital path, page by page
 
@@ -60,10 +64,10 @@ def process_page_image(page_image: PageImage, opts: ConvertOptions, engine: OcrE
         prep = preprocess(page_image.image, page_image.dpi, opts.preprocess, dpi_known=page_image.dpi_known)
         t1 = time.perf_counter()
         timings.append(("preprocess", t1 - t0))
-        regions = analyze(prep, page_number=page_image.number)
+        layout = analyze(prep, page_number=page_image.number)
         t2 = time.perf_counter()
         timings.append(("layout", t2 - t1))
-        blocks = recognize_page(prep, regions, engine, opts)
+        blocks = recognize_page(prep, layout, engine, opts, page_image.number)
         t3 = time.perf_counter()
         timings.append(("recognize", t3 - t2))
     except LayoutkitError:

@@ -97,3 +97,44 @@ def join_words(words: Sequence[Word], em: float = 0.0) -> str:
         else:
             out.append(" " + t)
     return "".join(out).strip()
+
+
+#: full-width punctuation and its half-width twin
+FULL_HALF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"}
+HALF_FULL = {v: k for k, v in FULL_HALF.items()}
+
+
+def fix_punctuation_width(words: Sequence[Word]) -> list[Word]:
+    """Choose full- or half-width punctuation in CJK text by the space the
+    glyph occupies on the page: a full-width mark owns a whole em cell, a
+    half-width one about half of it or less.  Engines tend to output one
+    form whatever was printed; this follows what was printed."""
+    ws = list(words)
+    if len(ws) < 3:
+        return ws
+    heights = sorted(w.bbox.height for w in ws if len(w.text) == 1 and is_cjk_char(w.text))
+    if len(heights) < 2:
+        return ws
+    em = float(heights[len(heights) // 2])
+    out = list(ws)
+    for i, w in enumerate(ws):
+        t = w.text
+        if t not in FULL_HALF and t not in HALF_FULL:
+            continue
+        prev = ws[i - 1] if i > 0 else None
+        nxt = ws[i + 1] if i + 1 < len(ws) else None
+        neighbours = [x for x in (prev, nxt) if x is not None]
+        if not neighbours or not any(is_cjk_char(x.text[-1] if x is prev else x.text[0]) for x in neighbours):
+            continue
+        if prev is not None and nxt is not None:
+            cell = nxt.bbox.x0 - prev.bbox.x1
+        elif prev is not None:
+            cell = (w.bbox.x1 - prev.bbox.x1) * 2 if t in "(（" else w.bbox.x1 - prev.bbox.x1 + em * 0.1
+        else:
+            assert nxt is not None
+            cell = nxt.bbox.x0 - w.bbox.x0 + em * 0.1
+        full = cell >= 0.72 * em
+        want = (HALF_FULL.get(t, t) if full else FULL_HALF.get(t, t))
+        if want != t:
+            out[i] = Word(want, w.bbox, w.confidence, w.font_size, w.bold)
+    return out

@@ -57,6 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("layoutkit: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+        logging.getLogger("layoutkit").debug("internal error", exc_info=True)
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        click.echo(f"layoutkit: internal error: {type(exc).__name__}: {first} "
+                   "(please report it; run with -vv for the traceback)", err=True)
+        sys.exit(6)
     sys.exit(0)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import EngineMissing, PageTimeout, ProcessingError
 from ..model import BBox, Line, Word
-from ..textutil import join_words
+from ..textutil import FULL_HALF, HALF_FULL, fix_punctuation_width, is_cjk_char, join_words
 
 log = logging.getLogger("layoutkit.engines.tesseract")
 
@@ -161,21 +161,28 @@ class TesseractEngine:
         ri = api.GetIterator()
         if ri is None:
             return lines
-        level_line = tesserocr.RIL.TEXTLINE
-        level_word = tesserocr.RIL.WORD
+        ril_line, ril_word, ril_sym = tesserocr.RIL.TEXTLINE, tesserocr.RIL.WORD, tesserocr.RIL.SYMBOL
         words: list[Word] = []
+        glyphs: list[tuple[str, BBox]] = []
+        conf = 0.0
         while True:
-            text = ri.GetUTF8Text(level_word)
-            bb = ri.BoundingBox(level_word)
+            if ri.IsAtBeginningOf(ril_word):
+                glyphs = []
+                conf = float(ri.Confidence(ril_word))
+            text = ri.GetUTF8Text(ril_sym)
+            bb = ri.BoundingBox(ril_sym)
             if text and bb and text.strip():
-                x0, y0, x1, y1 = bb
-                words.append(Word(text.strip(), BBox(x0, y0, x1, y1), float(ri.Confidence(level_word))))
-            end_of_line = ri.IsAtFinalElement(level_line, level_word)
-            if end_of_line and words:
+                glyphs.append((text.strip(), BBox(*bb)))
+            if ri.IsAtFinalElement(ril_word, ril_sym) and glyphs:
+                words.extend(_glyph_words(glyphs, conf))
+                glyphs = []
+            if ri.IsAtFinalElement(ril_line, ril_sym) and words:
                 lines.append(_make_line(words))
                 words = []
-            if not ri.Next(level_word):
+            if not ri.Next(ril_sym):
                 break
+        if glyphs:
+            words.extend(_glyph_words(glyphs, conf))
         if words:
             lines.append(_make_line(words))
         return lines
@@ -209,7 +216,29 @@ class TesseractEngine:
         return [_make_line(ws) for _, ws in sorted(groups.items())]
 
 
+def _glyph_words(glyphs: list[tuple[str, BBox]], conf: float) -> list[Word]:
+    """One Tesseract word as model words: each CJK glyph becomes its own word
+    (with its own box), runs of other glyphs stay together."""
+    out: list[Word] = []
+    run: list[tuple[str, BBox]] = []
+
+    def flush() -> None:
+        if run:
+            out.append(Word("".join(t for t, _ in run), BBox.enclosing(b for _, b in run), conf))
+            run.clear()
+
+    for t, b in glyphs:
+        if is_cjk_char(t) or t in FULL_HALF or t in HALF_FULL:
+            flush()
+            out.append(Word(t, b, conf))
+        else:
+            run.append((t, b))
+    flush()
+    return out
+
+
 def _make_line(words: list[Word]) -> Line:
+    words = fix_punctuation_width(words)
     bbox = BBox.enclosing(w.bbox for w in words)
     confs = [w.confidence for w in words if w.confidence >= 0]
     conf = sum(confs) / len(confs) if confs else -1.0

@@ -1,0 +1,421 @@
+"""Page layout: rules, photos, columns and text blocks, in reading order.
+
+The core is a recursive XY-cut on a reduced ink mask: a region is cut at
+printed rules first, then at wide horizontal gaps (bands of articles), then
+at column gutters, then at narrower horizontal gaps (headline / body).  The
+order of the leaves is the reading order.  Leaves are classified by the size
+of their lines (headlines), their neighbours (captions under photos) and
+their position (running headers and footers).
+
+The same segmentation serves the PDF text-layer path through
+:func:`segment_lines`, which rasterises known line boxes into a mask.
+
+All coordinates are page pixels (top-left origin) of the deskewed page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from .model import BBox, Block, BlockKind, Line
+from .preprocess import Prepared
+
+
+@dataclass(frozen=True)
+class Region:
+    """A leaf of the segmentation: a box of one kind, before recognition.
+    ``line_boxes`` are the text lines found by projection (may be empty)."""
+
+    bbox: BBox
+    kind: BlockKind
+    line_boxes: tuple[BBox, ...] = ()
+    column: int = -1
+    span: int = 1
+    vertical: bool = False
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Regions in reading order plus what was found on the way."""
+
+    regions: tuple[Region, ...]
+    rules: tuple[BBox, ...]
+    photos: tuple[BBox, ...]
+    columns: tuple[tuple[int, int], ...]
+    em: float
+    scale: int
+
+
+# ---------------------------------------------------------------- rules/photos
+
+
+def find_rules(binary: np.ndarray, em: float) -> tuple[list[BBox], list[BBox]]:
+    """Horizontal and vertical printed rules (long thin ink runs)."""
+    h, w = binary.shape
+    em = max(em, 8.0)
+    min_len = int(max(em * 4, 40))
+    thick = max(2, int(em * 0.35))
+    out: list[list[BBox]] = [[], []]
+    for axis, kernel in enumerate(((min_len, 1), (1, min_len))):
+        k = cv2.getStructuringElement(cv2.MORPH_RECT, kernel)
+        # bridge small breaks from noise or scanning before looking for runs
+        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1) if axis == 0 else (1, 5))
+        m = cv2.morphologyEx(cv2.dilate(binary, bridge), cv2.MORPH_OPEN, k)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+        for i in range(1, n):
+            x, y, bw, bh = stats[i, :4]
+            length, width = (bw, bh) if axis == 0 else (bh, bw)
+            if length >= min_len and width <= thick * 3:
+                out[axis].append(BBox(int(x), int(y), int(x + bw), int(y + bh)))
+    return out[0], out[1]
+
+
+def find_photos(gray: np.ndarray, binary: np.ndarray, em: float) -> list[BBox]:
+    """Photos and graphics: big blobs with many mid-tones or dense ink,
+    much larger than a glyph in both directions."""
+    em = max(em, 8.0)
+    k = max(3, int(em * 0.6))
+    closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    photos: list[BBox] = []
+    for i in range(1, n):
+        x, y, bw, bh, area = (int(v) for v in stats[i, :5])
+        if bw < 3 * em or bh < 3 * em:
+            continue
+        box = BBox(x, y, x + bw, y + bh)
+        sub_g = gray[y:y + bh, x:x + bw]
+        sub_b = binary[y:y + bh, x:x + bw]
+        midtone = float(((sub_g > 50) & (sub_g < 205)).mean())
+        ink = float((sub_b > 0).mean())
+        fill = area / float(bw * bh)
+        if fill > 0.6 and (midtone > 0.25 or ink > 0.45):
+            photos.append(box)
+    return _merge_boxes(photos)
+
+
+def _merge_boxes(boxes: list[BBox]) -> list[BBox]:
+    out = list(boxes)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                if out[i].intersection(out[j]) is not None:
+                    out[i] = out[i].union(out[j])
+                    del out[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return out
+
+
+# ---------------------------------------------------------------- XY-cut
+
+
+@dataclass(frozen=True)
+class _Cuts:
+    em: float  # body em in reduced pixels
+    hrules: tuple[tuple[int, int, int, int], ...]  # reduced coords x0, y0, x1, y1
+    vrules: tuple[tuple[int, int, int, int], ...]
+
+
+def _runs(empty: np.ndarray) -> list[tuple[int, int]]:
+    """Maximal runs of True in a 1-D bool array as (start, end)."""
+    if empty.size == 0:
+        return []
+    d = np.diff(np.concatenate(([0], empty.astype(np.int8), [0])))
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1)
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _trim(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, int, int, int] | None:
+    sub = mask[y0:y1, x0:x1]
+    rows = np.flatnonzero(sub.any(axis=1))
+    cols = np.flatnonzero(sub.any(axis=0))
+    if rows.size == 0 or cols.size == 0:
+        return None
+    return y0 + int(rows[0]), y0 + int(rows[-1]) + 1, x0 + int(cols[0]), x0 + int(cols[-1]) + 1
+
+
+def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, depth: int = 0) -> list[tuple[int, int, int, int]]:
+    t = _trim(mask, y0, y1, x0, x1)
+    if t is None:
+        return []
+    y0, y1, x0, x1 = t
+    if depth > 40:
+        return [t]
+    em = cuts.em
+    h, w = y1 - y0, x1 - x0
+
+    def split_h(ys: list[int]) -> list[tuple[int, int, int, int]]:
+        out: list[tuple[int, int, int, int]] = []
+        bounds = [y0] + sorted(ys) + [y1]
+        for a, b in zip(bounds, bounds[1:]):
+            if b > a:
+                out.extend(_xycut(mask, cuts, a, b, x0, x1, depth + 1))
+        return out
+
+    def split_v(xs: list[int]) -> list[tuple[int, int, int, int]]:
+        out: list[tuple[int, int, int, int]] = []
+        bounds = [x0] + sorted(xs) + [x1]
+        for a, b in zip(bounds, bounds[1:]):
+            if b > a:
+                out.extend(_xycut(mask, cuts, y0, y1, a, b, depth + 1))
+        return out
+
+    # 1. printed rules crossing most of the region
+    hr = [
+        (ry0 + ry1) // 2
+        for rx0, ry0, rx1, ry1 in cuts.hrules
+        if y0 < (ry0 + ry1) // 2 < y1 and min(rx1, x1) - max(rx0, x0) >= 0.6 * w
+    ]
+    if hr:
+        return split_h(hr)
+    vr = [
+        (rx0 + rx1) // 2
+        for rx0, ry0, rx1, ry1 in cuts.vrules
+        if x0 < (rx0 + rx1) // 2 < x1 and min(ry1, y1) - max(ry0, y0) >= 0.6 * h
+    ]
+    if vr:
+        return split_v(vr)
+
+    sub = mask[y0:y1, x0:x1]
+    row_empty = ~sub.any(axis=1)
+    col_empty = ~sub.any(axis=0)
+    hgaps = [(a, b) for a, b in _runs(row_empty) if a > 0 and b < h]
+    vgaps = [(a, b) for a, b in _runs(col_empty) if a > 0 and b < w]
+
+    strong_h = [y0 + (a + b) // 2 for a, b in hgaps if b - a >= 1.5 * em]
+    if strong_h:
+        return split_h(strong_h)
+    if h >= 2.5 * em:
+        gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= 0.7 * em]
+        if gutters:
+            return split_v(gutters)
+    weak_h = [y0 + (a + b) // 2 for a, b in hgaps if b - a >= 0.8 * em]
+    if weak_h:
+        return split_h(weak_h)
+    return [t]
+
+
+# ---------------------------------------------------------------- lines
+
+
+def line_boxes(binary: np.ndarray, box: BBox, em: float) -> list[BBox]:
+    """Text lines of a horizontal block by horizontal projection."""
+    sub = binary[box.top:box.bottom, box.x0:box.x1]
+    if sub.size == 0:
+        return []
+    prof = (sub > 0).sum(axis=1)
+    ink_rows = prof > max(1, int(0.002 * sub.shape[1]))
+    out: list[BBox] = []
+    for a, b in _runs(ink_rows):
+        if b - a < max(2, em * 0.15):
+            continue
+        cols = np.flatnonzero(sub[a:b].any(axis=0))
+        out.append(BBox(box.x0 + int(cols[0]), box.top + a, box.x0 + int(cols[-1]) + 1, box.top + b))
+    # merge slivers (accents, dots of i/j) into the line below/above
+    merged: list[BBox] = []
+    for lb in out:
+        if merged and (lb.height < em * 0.35 or merged[-1].height < em * 0.35) and lb.top - merged[-1].bottom < em * 0.3:
+            merged[-1] = merged[-1].union(lb)
+        else:
+            merged.append(lb)
+    return merged
+
+
+# ---------------------------------------------------------------- classify
+
+
+def _columns(boxes: list[BBox], page_w: int, em: float) -> list[tuple[int, int]]:
+    """Column extents from body boxes that are one column wide."""
+    if not boxes:
+        return [(0, page_w)]
+    widths = sorted(b.width for b in boxes)
+    unit = widths[len(widths) // 3] if widths else page_w
+    singles = sorted((b for b in boxes if b.width <= unit * 1.4), key=lambda b: b.x0)
+    cols: list[list[BBox]] = []
+    for b in singles:
+        if cols and abs(b.cx - np.mean([c.cx for c in cols[-1]])) < unit * 0.5:
+            cols[-1].append(b)
+        else:
+            cols.append([b])
+    return [(min(c.x0 for c in col), max(c.x1 for c in col)) for col in cols]
+
+
+def _assign_columns(box: BBox, columns: list[tuple[int, int]]) -> tuple[int, int]:
+    hits = [i for i, (a, b) in enumerate(columns) if min(b, box.x1) - max(a, box.x0) > 0.3 * (b - a)]
+    if not hits:
+        centre = box.cx
+        i = int(np.argmin([abs((a + b) / 2 - centre) for a, b in columns]))
+        return i, 1
+    return hits[0], hits[-1] - hits[0] + 1
+
+
+def classify(
+    leaves: list[BBox],
+    lines_of: list[list[BBox]],
+    photos: list[BBox],
+    page_w: int,
+    page_h: int,
+    hrules: list[BBox],
+    sizes: list[float] | None = None,
+) -> list[Region]:
+    """Give each leaf a kind.  ``sizes`` (font size per leaf, PDF path)
+    replaces the measured line heights when given."""
+    heights: list[float] = []
+    for i, ls in enumerate(lines_of):
+        if sizes is not None:
+            heights.append(sizes[i])
+        elif ls:
+            heights.append(float(np.median([lb.height for lb in ls])))
+        else:
+            heights.append(0.0)
+    # body line height: the median over all lines (most lines are body text)
+    all_h = [h for h, ls in zip(heights, lines_of) for _ in (ls or [None]) if h > 0]
+    body_h = float(np.median(all_h)) if all_h else 0.0
+    em = body_h or 20.0
+    photo_set = {p.as_tuple() for p in photos}
+    # the rule under the running header: a full-width rule in the top 15%
+    header_limit = -1
+    for r in hrules:
+        if r.width > 0.6 * page_w and r.bottom < 0.15 * page_h:
+            header_limit = max(header_limit, r.top)
+    footer_limit = page_h + 1
+    for r in hrules:
+        if r.width > 0.6 * page_w and r.top > 0.88 * page_h:
+            footer_limit = min(footer_limit, r.bottom)
+
+    regions: list[Region] = []
+    for i, (box, ls) in enumerate(zip(leaves, lines_of)):
+        if box.as_tuple() in photo_set:
+            regions.append(Region(box, BlockKind.PHOTO))
+            continue
+        kind = BlockKind.BODY
+        if box.bottom <= header_limit:
+            kind = BlockKind.HEADER
+        elif box.top >= footer_limit:
+            kind = BlockKind.FOOTER
+        elif body_h and heights[i] >= 1.35 * body_h and len(ls) <= 4:
+            kind = BlockKind.HEADLINE
+        elif body_h and heights[i] >= 1.15 * body_h and len(ls) <= 3 and i + 1 < len(leaves):
+            kind = BlockKind.SUBHEAD
+        else:
+            above = [p for p in photos if p.bottom <= box.top + em * 0.5 and box.top - p.bottom < 2.5 * em
+                     and p.overlap_x(box) > 0.5 * min(p.width, box.width)]
+            if above and len(ls) <= 4:
+                kind = BlockKind.CAPTION
+        regions.append(Region(box, kind, tuple(ls)))
+    return regions
+
+
+# ---------------------------------------------------------------- drivers
+
+
+def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: list[BBox]) -> tuple[list[BBox], int]:
+    """XY-cut on a reduced copy of ``mask_full``; returns leaf boxes in page pixels."""
+    h, w = mask_full.shape
+    scale = max(1, int(em / 8)) if em > 0 else 4
+    small = cv2.resize(mask_full, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA) > 0
+    # rules are separators, not ink
+    cuts = _Cuts(
+        em=max(em / scale, 2.0),
+        hrules=tuple((r.x0 // scale, r.top // scale, r.x1 // scale, r.bottom // scale) for r in hrules),
+        vrules=tuple((r.x0 // scale, r.top // scale, r.x1 // scale, r.bottom // scale) for r in vrules),
+    )
+    leaves = _xycut(small, cuts, 0, small.shape[0], 0, small.shape[1])
+    out: list[BBox] = []
+    for y0, y1, x0, x1 in leaves:
+        box = BBox(x0 * scale, y0 * scale, min(w, x1 * scale), min(h, y1 * scale))
+        # tighten to the ink at full resolution
+        t = _trim(mask_full, box.top, box.bottom, box.x0, box.x1)
+        if t is None:
+            continue
+        ty0, ty1, tx0, tx1 = t
+        out.append(BBox(tx0, ty0, tx1, ty1))
+    return out, scale
+
+
+def analyze(prep: Prepared, page_number: int = 1) -> PageLayout:
+    """Find rules, photos and text regions of a deskewed page."""
+    binary = prep.binary
+    h, w = binary.shape
+    em = prep.em or max(8.0, prep.dpi / 300 * 36)
+    hrules, vrules = find_rules(binary, em)
+    text = binary.copy()
+    for r in hrules + vrules:
+        cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
+    photos = find_photos(prep.gray, text, em)
+    mask = text.copy()
+    for p in photos:
+        # a photo is one solid leaf for the XY-cut
+        cv2.rectangle(mask, (p.x0, p.top), (p.x1 - 1, p.bottom - 1), 255, thickness=-1)
+    leaves, scale = _segment_mask(mask, em, hrules, vrules)
+    # leaves that are photos keep the photo box
+    fixed: list[BBox] = []
+    for lf in leaves:
+        ph = [p for p in photos if lf.intersection(p) is not None and lf.intersection(p).area > 0.8 * lf.area]  # type: ignore[union-attr]
+        fixed.append(ph[0] if ph else lf)
+    lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
+    regions = classify(fixed, lines_of, photos, w, h, hrules)
+    body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
+    columns = _columns(body, w, em)
+    regions = [replace(r, column=c, span=s) for r in regions for c, s in [_assign_columns(r.bbox, columns)]]
+    return PageLayout(tuple(regions), tuple(hrules + vrules), tuple(photos), tuple(columns), em, scale)
+
+
+def segment_lines(
+    lines: list[Line],
+    width: int,
+    height: int,
+    dpi: int,
+    rules: list[BBox],
+    photos: list[BBox],
+    page_number: int = 1,
+) -> list[Block]:
+    """Group known text lines (PDF text layer) into blocks in reading order,
+    with the same XY-cut and classification as scanned pages.  Headlines are
+    told by font size (``Word.font_size``) when known, else by line height."""
+    if not lines:
+        return []
+    mask = np.zeros((height, width), np.uint8)
+    for ln in lines:
+        b = ln.bbox
+        cv2.rectangle(mask, (b.x0, b.top), (max(b.x0, b.x1 - 1), max(b.top, b.bottom - 1)), 255, thickness=-1)
+    for p in photos:
+        cv2.rectangle(mask, (p.x0, p.top), (p.x1 - 1, p.bottom - 1), 255, thickness=-1)
+    heights = sorted(ln.bbox.height for ln in lines)
+    em = float(heights[len(heights) // 2])
+    hrules = [r for r in rules if r.width >= r.height]
+    vrules = [r for r in rules if r.width < r.height]
+    leaves, _ = _segment_mask(mask, em, hrules, vrules)
+    members: list[list[Line]] = [[] for _ in leaves]
+    for ln in lines:
+        best, best_area = -1, 0
+        for i, lf in enumerate(leaves):
+            inter = lf.intersection(ln.bbox)
+            if inter is not None and inter.area > best_area:
+                best, best_area = i, inter.area
+        if best >= 0:
+            members[best].append(ln)
+    sizes: list[float] = []
+    for ms in members:
+        fs = [w.font_size for ln in ms for w in ln.words if w.font_size > 0]
+        sizes.append(float(np.median(fs)) if fs else (float(np.median([ln.bbox.height for ln in ms])) if ms else 0.0))
+    lines_of = [[ln.bbox for ln in ms] for ms in members]
+    regions = classify(leaves, lines_of, photos, width, height, hrules, sizes=sizes)
+    body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
+    columns = _columns(body, width, em)
+    blocks: list[Block] = []
+    for i, (r, ms) in enumerate(zip(regions, members)):
+        if r.kind != BlockKind.PHOTO and not ms:
+            continue
+        col, span = _assign_columns(r.bbox, columns)
+        ms_sorted = sorted(ms, key=lambda ln: (ln.bbox.top, ln.bbox.x0))
+        blocks.append(Block(f"p{page_number}-b{len(blocks) + 1}", r.kind, r.bbox, tuple(ms_sorted), col, span))
+    return blocks

@@ -1,0 +1,96 @@
+"""The local worker pool: crashes, time limits and recycling, with real
+worker processes.  The task functions here are test-only (picklable, top
+level) so no hook lives in production code."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from layoutkit.batch.runner import LocalPool, describe_exit
+from layoutkit.batch.task import BatchTask, base_result, worker_info
+from layoutkit.options import ConvertOptions
+
+
+def _task(i: int, name: str, pages: int = 1) -> BatchTask:
+    return BatchTask(i, f"/nonexistent/{name}", name, "/tmp", ("txt",), ConvertOptions(), pages)
+
+
+def misbehaving_task(task: BatchTask) -> dict:
+    """ok unless the name says otherwise: crash (os._exit), kill (SIGKILL
+    itself), hang (sleep past any limit), raise (an exception)."""
+    name = task.stem
+    if name.startswith("crash"):
+        os._exit(3)
+    if name.startswith("kill"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if name.startswith("hang"):
+        time.sleep(60)
+    if name.startswith("raise"):
+        raise RuntimeError("boom")
+    res = base_result(task)
+    res.update(status="ok", worker=worker_info(),
+               env={k: os.environ.get(k) for k in ("OMP_THREAD_LIMIT", "OPENCV_FOR_THREADS_NUM")})
+    return res
+
+
+def test_pool_survives_crash_kill_hang_and_exception() -> None:
+    env_before = os.environ.get("OPENCV_FOR_THREADS_NUM")
+    names = ["ok0", "crash1", "ok2", "kill3", "hang4", "raise5", "ok6", "ok7"]
+    pool = LocalPool(misbehaving_task, jobs=2, page_timeout=2.0, max_pages=0)
+    t0 = time.monotonic()
+    results = {r["stem"]: r for r in pool.run([_task(i, n) for i, n in enumerate(names)])}
+    elapsed = time.monotonic() - t0
+    assert set(results) == set(names)  # every task reported exactly once
+    for n in ("ok0", "ok2", "ok6", "ok7"):
+        assert results[n]["status"] == "ok", results[n]
+        assert results[n]["env"]["OMP_THREAD_LIMIT"] == "1"
+    assert results["crash1"]["error_kind"] == "crash"
+    assert "exited with code 3" in results["crash1"]["error"]
+    assert results["kill3"]["error_kind"] == "crash"
+    assert "SIGKILL" in results["kill3"]["error"]
+    assert results["hang4"]["error_kind"] == "timeout"
+    assert "--page-timeout" in results["hang4"]["error"]
+    assert results["raise5"]["status"] == "failed" and "boom" in results["raise5"]["error"]
+    assert elapsed < 30  # the hung task was stopped, not waited for (it sleeps 60 s)
+    # the parent environment is left as it was
+    assert os.environ.get("OPENCV_FOR_THREADS_NUM") == env_before
+
+
+def test_time_limit_scales_with_pages() -> None:
+    # 2 pages x 1.5 s: a task sleeping 2 s would pass, one page at 1.5 s would not
+    pool = LocalPool(sleepy_task, jobs=1, page_timeout=1.5, max_pages=0)
+    res = list(pool.run([_task(0, "two", pages=2), _task(1, "one", pages=1)]))
+    by = {r["stem"]: r for r in res}
+    assert by["two"]["status"] == "ok"
+    assert by["one"]["error_kind"] == "timeout"
+
+
+def sleepy_task(task: BatchTask) -> dict:
+    time.sleep(2.0)
+    res = base_result(task)
+    res["status"] = "ok"
+    return res
+
+
+def test_workers_are_recycled_after_max_pages() -> None:
+    pool = LocalPool(misbehaving_task, jobs=1, page_timeout=0, max_pages=2)
+    res = list(pool.run([_task(i, f"ok{i}") for i in range(6)]))
+    pids = [r["worker"]["pid"] for r in sorted(res, key=lambda r: r["index"])]
+    assert all(r["status"] == "ok" for r in res)
+    # 2 pages per worker: tasks (0,1), (2,3), (4,5) each on its own process
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] == pids[5]
+    assert pool.workers_started == 3
+
+
+def test_describe_exit() -> None:
+    assert "SIGKILL" in describe_exit(-9) and "out-of-memory" in describe_exit(-9)
+    assert "code 2" in describe_exit(2)
+
+
+def test_jobs_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        LocalPool(misbehaving_task, jobs=0)

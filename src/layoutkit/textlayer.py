@@ -1,0 +1,676 @@
+"""Born-digital and mixed PDFs: use the text layer where it can be trusted,
+OCR the page where it cannot.
+
+For every page of a PDF :func:`pdf_pages` decides (``ConvertOptions.ocr``):
+
+``auto`` (default)
+    a page with a usable text layer is read from it (no OCR); a page with no
+    text, or with an unusable one -- glyphs the font cannot map to Unicode
+    (what pdfminer prints as ``(cid:123)``), private-use or control
+    characters, or text that covers only part of the printed ink (the rest
+    is an image or outlines) -- is rendered and OCRed.  An invisible OCR
+    layer (render mode 3, or text under a full-page image) is kept, and the
+    page message says its quality is unknown.
+``always``
+    every page is rendered and OCRed.
+``never``
+    the text layer is used whatever it is (unmappable glyphs dropped); a
+    page without text is reported ``empty``.
+
+``Page.message`` says which path was taken and why; ``Page.path`` is
+``text-layer`` or ``ocr``.
+
+Text-layer pages: characters (pdfium, see :mod:`layoutkit.pdfchars`) are
+grouped into lines by baseline, lines are cut at column gutters (a gap that
+continues as a vertical white channel through the neighbouring lines, or a
+printed rule), words are Latin runs or single CJK characters, and the lines
+go through the same block segmentation as scanned pages
+(:func:`layoutkit.layout.segment_lines`).  Vertical writing (CJK columns
+read top to bottom, right to left) is recognised from the geometry of
+consecutive characters and reported in ``Block.vertical``.
+
+All coordinates are page pixels at ``ConvertOptions.dpi``, top-left origin of
+the displayed page (``/Rotate`` and the crop box applied).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .engines import OcrEngine
+from .errors import BadInput
+from .model import BBox, Block, BlockKind, Line, Page, PageStatus, Word
+from .options import ConvertOptions
+from .pdfchars import (
+    MAX_PAGE_POINTS,
+    PdfChar,
+    PdfPageData,
+    extract_page,
+    is_bold_name,
+    is_hei_name,
+    page_size_points,
+)
+from .textutil import is_cjk_char, join_words
+
+log = logging.getLogger("layoutkit.textlayer")
+
+OCR_MODES = ("auto", "always", "never")
+ENGINE_NAME = "pdf text layer"
+
+#: fraction of bad characters (unmapped, private use, control) above which a
+#: text layer is unusable
+MAX_BAD_FRACTION = 0.05
+#: fraction of the printed ink (outside photos and rules) that the text must cover
+MIN_INK_COVERAGE = 0.6
+#: an image covering this fraction of the page makes it a scanned page
+PAGE_IMAGE_FRACTION = 0.6
+#: resolution of the ink check render, dots per inch
+INK_DPI = 40
+#: ink check cell side, pixels at INK_DPI (0.2 inch)
+INK_CELL = 8
+
+
+# ------------------------------------------------------------------ decision
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Verdict on one page's text layer.
+
+    ``verdict``: ``ok`` (use it), ``ocr-layer`` (an invisible OCR layer,
+    usable, quality unknown), ``none`` (no text), ``unusable``, ``blank``
+    (no text and no ink).  ``reason`` is one sentence for ``Page.message``.
+    ``coverage`` is the fraction of inked cells the text covers (-1 when
+    not measured)."""
+
+    verdict: str
+    reason: str
+    n_chars: int = 0
+    n_bad: int = 0
+    coverage: float = -1.0
+
+
+def is_bad_char(ch: PdfChar) -> bool:
+    """A glyph whose text cannot be trusted: no Unicode mapping, the
+    replacement character, a control character, or a private-use code point."""
+    if ch.unmapped:
+        return True
+    cp = ord(ch.text)
+    if cp == 0xFFFD or (cp < 0x20 and ch.text not in "\t\n\r") or 0x7F <= cp < 0xA0:
+        return True
+    return 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000
+
+
+def ink_coverage(data: PdfPageData, gray: np.ndarray) -> tuple[float, int]:
+    """Fraction of inked cells of ``gray`` (the page rendered at ``INK_DPI``)
+    that lie under (or next to) a character box, ignoring photos and rules.
+    Returns (coverage, number of inked cells)."""
+    k = gray.shape[1] / float(data.width)
+    ink = gray < 160
+    big = data.width * data.height * PAGE_IMAGE_FRACTION
+    for b in list(data.rules) + [im for im in data.images if im.area < big]:
+        ink[int(b.top * k):int(b.bottom * k) + 1, int(b.x0 * k):int(b.x1 * k) + 1] = False
+    h, w = ink.shape
+    ch, cw = (h + INK_CELL - 1) // INK_CELL, (w + INK_CELL - 1) // INK_CELL
+    padded = np.zeros((ch * INK_CELL, cw * INK_CELL), bool)
+    padded[:h, :w] = ink
+    counts = padded.reshape(ch, INK_CELL, cw, INK_CELL).sum(axis=(1, 3))
+    inked = counts >= 3
+    n_inked = int(inked.sum())
+    if n_inked == 0:
+        return 1.0, 0
+    text = np.zeros((ch, cw), bool)
+    for c in data.chars:
+        if c.text.isspace():
+            continue
+        x0, x1 = int(c.x0 * k) // INK_CELL, int(c.x1 * k) // INK_CELL
+        y0, y1 = int(c.top * k) // INK_CELL, int(c.bottom * k) // INK_CELL
+        text[max(0, y0 - 1):y1 + 2, max(0, x0 - 1):x1 + 2] = True
+    return float((inked & text).sum()) / n_inked, n_inked
+
+
+def assess(data: PdfPageData, gray: np.ndarray | None) -> Assessment:
+    """Decide whether the text layer of a page can be used (see module doc).
+    ``gray`` is the page rendered at ``INK_DPI`` (None: skip the ink check)."""
+    visible = [c for c in data.chars if not c.text.isspace()]
+    n = len(visible)
+    if n == 0:
+        if gray is not None and ink_coverage(data, gray)[1] == 0 and not data.images:
+            return Assessment("blank", "blank page: no text layer and no ink")
+        if data.image_area >= PAGE_IMAGE_FRACTION:
+            return Assessment("none", "no text layer (a page image only)")
+        return Assessment("none", "no text layer")
+    bad = [c for c in visible if is_bad_char(c)]
+    if len(bad) > MAX_BAD_FRACTION * n:
+        fonts = sorted({c.font or "?" for c in bad})
+        return Assessment(
+            "unusable",
+            f"text layer unusable: {len(bad)} of {n} glyphs have no Unicode mapping "
+            f"(font {', '.join(fonts[:3])}: no ToUnicode map, or private-use codes)",
+            n, len(bad),
+        )
+    coverage = -1.0
+    if gray is not None:
+        coverage, n_inked = ink_coverage(data, gray)
+        if n_inked >= 20 and coverage < MIN_INK_COVERAGE:
+            return Assessment(
+                "unusable",
+                f"text layer covers only {coverage:.0%} of the printed area (the rest is images or outlines)",
+                n, len(bad), coverage,
+            )
+    n_invisible = sum(c.invisible for c in visible)
+    if n_invisible > 0.5 * n:
+        return Assessment(
+            "ocr-layer",
+            "invisible OCR text layer (render mode 3) of unknown quality",
+            n, len(bad), coverage,
+        )
+    if data.image_area >= PAGE_IMAGE_FRACTION and data.text_before_image:
+        return Assessment(
+            "ocr-layer", "text layer hidden under a full-page image (an OCR layer) of unknown quality",
+            n, len(bad), coverage,
+        )
+    return Assessment("ok", f"text layer: {n} characters", n, len(bad), coverage)
+
+
+# ------------------------------------------------------------------ lines
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """A character in the writing frame: X along the line, Y across it
+    (top-left origin for horizontal text; for vertical text X = page y and
+    Y = -page x, so lines read right to left become rows top to bottom)."""
+
+    X0: float
+    Y0: float
+    X1: float
+    Y1: float
+    em: float
+    ch: PdfChar
+    bold: bool
+
+    @property
+    def yc(self) -> float:
+        return (self.Y0 + self.Y1) / 2
+
+
+def _vertical_flags(chars: Sequence[PdfChar]) -> list[bool]:
+    """Per character: True when it belongs to vertical (top-to-bottom) writing.
+
+    Each pair of consecutive characters in the PDF's text order votes
+    horizontal (next one to the right on the same baseline) or vertical
+    (next one below in the same column).  Characters without a vote take the
+    majority of the page."""
+    n = len(chars)
+    hv = [0] * n
+    vv = [0] * n
+    for i in range(n - 1):
+        a, b = chars[i], chars[i + 1]
+        if a.text.isspace() or b.text.isspace() or b.index - a.index > 2:
+            continue
+        ha, wa = a.bottom - a.top, a.x1 - a.x0
+        dx, dy = b.cx - a.cx, b.cy - a.cy
+        if abs(dy) < 0.3 * ha and 0 < dx < 2.5 * ha:
+            hv[i] += 1
+            hv[i + 1] += 1
+        elif is_cjk_char(a.text) and abs(dx) < 0.3 * wa and 0 < dy < 2.5 * wa:
+            vv[i] += 1
+            vv[i + 1] += 1
+    total_v, total_h = sum(vv), sum(hv)
+    default = total_v > total_h
+    return [(v > h) if (v or h) else default for v, h in zip(vv, hv, strict=True)]
+
+
+def _items(chars: Sequence[PdfChar], vertical: bool, bold_of: dict[str, bool]) -> list[_Item]:
+    out = []
+    for c in chars:
+        b = bold_of.get(c.font, False)
+        if vertical:
+            out.append(_Item(c.top, -c.x1, c.bottom, -c.x0, max(c.x1 - c.x0, 0.1), c, b))
+        else:
+            out.append(_Item(c.x0, c.top, c.x1, c.bottom, max(c.bottom - c.top, 0.1), c, b))
+    return out
+
+
+@dataclass
+class _Row:
+    items: list[_Item]
+    yc: float
+    em: float
+
+    def add(self, it: _Item) -> None:
+        n = len(self.items)
+        self.items.append(it)
+        self.yc = (self.yc * n + it.yc) / (n + 1)
+
+
+def _rows(items: list[_Item]) -> list[_Row]:
+    """Group items into rows sharing a baseline and a font size."""
+    rows: list[_Row] = []
+    for it in sorted(items, key=lambda t: t.yc):
+        target = None
+        for row in reversed(rows):
+            if row.yc < it.yc - 1.5 * max(row.em, it.em):
+                break
+            ratio = it.em / row.em
+            if abs(it.yc - row.yc) <= 0.3 * min(it.em, row.em) and 0.7 <= ratio <= 1.43:
+                target = row
+                break
+        if target is None:
+            rows.append(_Row([it], it.yc, it.em))
+        else:
+            target.add(it)
+    for row in rows:
+        row.items.sort(key=lambda t: t.X0)
+        row.em = float(np.median([t.em for t in row.items]))
+    rows.sort(key=lambda r: r.yc)
+    return rows
+
+
+class _RowIndex:
+    """Occupied X intervals of every row, for the gutter test."""
+
+    def __init__(self, rows: list[_Row]) -> None:
+        self.ycs = [r.yc for r in rows]
+        self.starts: list[list[float]] = []
+        self.ends: list[list[float]] = []
+        for r in rows:
+            ivs: list[list[float]] = []
+            for t in r.items:
+                if t.ch.text.isspace():
+                    continue
+                if ivs and t.X0 <= ivs[-1][1]:
+                    ivs[-1][1] = max(ivs[-1][1], t.X1)
+                else:
+                    ivs.append([t.X0, t.X1])
+            self.starts.append([a for a, _ in ivs])
+            self.ends.append([b for _, b in ivs])
+
+    def state(self, r: int, lo: float, hi: float) -> int:
+        """1: row ``r`` has text on both sides of [lo, hi] and none in it;
+        -1: text on both sides and some in it; 0: not spanning."""
+        st, en = self.starts[r], self.ends[r]
+        if not st or st[0] >= lo or en[-1] <= hi:
+            return 0
+        j = bisect.bisect_left(st, hi)  # intervals starting before hi
+        return -1 if j > 0 and en[j - 1] > lo else 1
+
+
+def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, float, float, float]]) -> list[list[_Item]]:
+    """Cut a row at column gutters: gaps wider than 1.8 em, gaps with a rule
+    in them, and gaps that continue as a white channel through the
+    neighbouring rows that have text on both sides."""
+    items = [t for t in row.items if not t.ch.text.isspace()]
+    if not items:
+        return []
+    segs: list[list[_Item]] = [[items[0]]]
+    em = row.em
+    for prev, cur in zip(items, items[1:], strict=False):
+        gap = cur.X0 - prev.X1
+        cut = False
+        if gap > 1.8 * em:
+            cut = True
+        elif gap > 0.35 * em:
+            lo, hi = prev.X1, cur.X0
+            if any(rx0 < hi and rx1 > lo and ry0 <= row.yc <= ry1 for rx0, ry0, rx1, ry1 in rules):
+                cut = True
+            else:
+                mid = (lo + hi) / 2
+                blo, bhi = mid - min(0.15 * em, gap / 2), mid + min(0.15 * em, gap / 2)
+                a = bisect.bisect_left(index.ycs, row.yc - 6 * em)
+                b = bisect.bisect_right(index.ycs, row.yc + 6 * em)
+                free = blocked = 0
+                for j in range(a, b):
+                    if j == ri:
+                        continue
+                    s = index.state(j, blo, bhi)
+                    free += s == 1
+                    blocked += s == -1
+                cut = free >= 2 and free >= 3 * blocked
+        if cut:
+            segs.append([cur])
+        else:
+            segs[-1].append(cur)
+    return segs
+
+
+def _to_page(X0: float, Y0: float, X1: float, Y1: float, vertical: bool) -> tuple[float, float, float, float]:
+    """Frame box -> page (x0, top, x1, bottom)."""
+    if vertical:
+        return -Y1, X0, -Y0, X1
+    return X0, Y0, X1, Y1
+
+
+def _bbox(x0: float, top: float, x1: float, bottom: float) -> BBox:
+    a, b = int(x0), int(top)
+    return BBox(a, b, max(a, int(x1 + 0.999)), max(b, int(bottom + 0.999)))
+
+
+def _clean(text: str) -> str:
+    """Expand typographic ligatures (U+FB00..FB06); everything else as printed."""
+    if "\ufb00" <= text <= "\ufb06":
+        return unicodedata.normalize("NFKC", text)
+    return text
+
+
+def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_bad: bool) -> Line | None:
+    """Words (Latin runs, single CJK characters) and the line text."""
+    em = float(np.median([t.em for t in seg]))
+    groups: list[list[_Item]] = []
+    for t in seg:
+        if drop_bad and is_bad_char(t.ch):
+            continue
+        cjk = is_cjk_char(t.ch.text)
+        if groups and not cjk:
+            last = groups[-1][-1]
+            if not is_cjk_char(last.ch.text) and t.X0 - last.X1 < 0.2 * em:
+                groups[-1].append(t)
+                continue
+        groups.append([t])
+    if not groups:
+        return None
+    words: list[Word] = []
+    frame_boxes: list[tuple[float, float]] = []
+    for g in groups:
+        X0, X1 = min(t.X0 for t in g), max(t.X1 for t in g)
+        Y0, Y1 = min(t.Y0 for t in g), max(t.Y1 for t in g)
+        text = "".join(_clean(t.ch.text) for t in g)
+        fs = float(np.median([t.em for t in g]))
+        words.append(Word(text, _bbox(*_to_page(X0, Y0, X1, Y1, vertical)), confidence, round(fs, 2),
+                          sum(t.bold for t in g) * 2 > len(g)))
+        frame_boxes.append((X0, X1))
+    if vertical:
+        text = _join_frame(words, frame_boxes, em)
+    else:
+        text = join_words(words, em=em)
+    box = BBox.enclosing(w.bbox for w in words)
+    return Line(text, box, tuple(words), confidence)
+
+
+def _join_frame(words: Sequence[Word], spans: Sequence[tuple[float, float]], em: float) -> str:
+    """:func:`join_words` for vertical lines: gaps measured along the line."""
+    out = [words[0].text]
+    for (_, prev_end), (start, _), w in zip(spans, spans[1:], words[1:], strict=False):
+        left = out[-1]
+        if left and (is_cjk_char(left[-1]) or is_cjk_char(w.text[0])):
+            out.append((" " if start - prev_end > 0.5 * em else "") + w.text)
+        else:
+            out.append(" " + w.text)
+    return "".join(out).strip()
+
+
+def build_lines(data: PdfPageData, *, drop_bad: bool = False, confidence: float = 100.0) -> tuple[list[Line], list[bool]]:
+    """Lines of a text-layer page and, per line, whether it is vertical."""
+    chars = [c for c in data.chars if c.text]
+    if not chars:
+        return [], []
+    by_font = Counter()
+    for c in chars:
+        if not c.text.isspace():
+            by_font[c.font] += 1
+    body_font = by_font.most_common(1)[0][0] if by_font else ""
+    body_hei = is_hei_name(body_font)
+    bold_of = {f: is_bold_name(f) or (is_hei_name(f) and not body_hei) for f in by_font}
+    vflags = _vertical_flags(chars)
+    lines: list[Line] = []
+    vert: list[bool] = []
+    for vertical in (False, True):
+        sel = [c for c, v in zip(chars, vflags, strict=True) if v == vertical]
+        if not sel:
+            continue
+        items = _items(sel, vertical, bold_of)
+        rows = _rows(items)
+        index = _RowIndex(rows)
+        rules = []
+        for r in data.rules:
+            if vertical:
+                rules.append((float(r.top), float(-r.x1), float(r.bottom), float(-r.x0)))
+            else:
+                rules.append((float(r.x0), float(r.top), float(r.x1), float(r.bottom)))
+        for ri, row in enumerate(rows):
+            for seg in _split_row(row, ri, index, rules):
+                ln = _segment_to_line(seg, vertical, confidence, drop_bad)
+                if ln is not None and ln.text:
+                    lines.append(ln)
+                    vert.append(vertical)
+    return lines, vert
+
+
+# ------------------------------------------------------------------ blocks
+
+
+def segment(lines: list[Line], vertical: list[bool], data: PdfPageData, photos: list[BBox]) -> list[Block]:
+    """Lines -> blocks in reading order.  The one place that calls the
+    layout step, so the scanned and born-digital paths share it."""
+    try:
+        from .layout import segment_lines
+    except ImportError:  # pragma: no cover - layout module missing
+        segment_lines = None  # type: ignore[assignment]
+    if segment_lines is not None:
+        blocks = segment_lines(lines, data.width, data.height, data.dpi, list(data.rules), photos, data.number)
+    else:  # pragma: no cover
+        blocks = _fallback_blocks(lines, data.number)
+    vset = {(ln.text, ln.bbox) for ln, v in zip(lines, vertical, strict=True) if v}
+    out = []
+    for b in blocks:
+        nv = sum((ln.text, ln.bbox) in vset for ln in b.lines)
+        if b.lines and nv * 2 > len(b.lines):
+            # vertical writing: lines (columns) read right to left
+            ordered = tuple(sorted(b.lines, key=lambda ln: (-ln.bbox.x1, ln.bbox.top)))
+            b = replace(b, lines=ordered, vertical=True)
+        out.append(b)
+    return out
+
+
+def _fallback_blocks(lines: list[Line], number: int) -> list[Block]:  # pragma: no cover
+    """One body block per page in top-to-bottom, left-to-right order."""
+    if not lines:
+        return []
+    ordered = tuple(sorted(lines, key=lambda ln: (ln.bbox.x0 // 200, ln.bbox.top)))
+    return [Block(f"p{number}-b1", BlockKind.BODY, BBox.enclosing(ln.bbox for ln in ordered), ordered)]
+
+
+# ------------------------------------------------------------------ pages
+
+
+class _EngineHolder:
+    """Creates the OCR engine on first use only (text-layer pages never need it)."""
+
+    def __init__(self, opts: ConvertOptions, engine: OcrEngine | None) -> None:
+        self.opts = opts
+        self.engine = engine
+        self.checked = False
+
+    def get(self) -> OcrEngine:
+        if self.engine is None:
+            from .engines import get_engine
+
+            self.engine = get_engine(self.opts.engine, self.opts.threads)
+        if not self.checked:
+            self.engine.version()  # fail early with an install hint
+            self.checked = True
+        return self.engine
+
+
+def text_layer_page(data: PdfPageData, verdict: Assessment, *, drop_bad: bool, note: str = "") -> Page:
+    """Build a :class:`Page` from the text layer."""
+    confidence = -1.0 if verdict.verdict == "ocr-layer" else 100.0
+    lines, vertical = build_lines(data, drop_bad=drop_bad, confidence=confidence)
+    big = data.width * data.height * PAGE_IMAGE_FRACTION
+    min_photo = (data.dpi // 2) ** 2  # half an inch square
+    photos = [im for im in data.images if im.area < big and im.area >= min_photo]
+    blocks = segment(lines, vertical, data, photos)
+    msg = verdict.reason
+    if any(vertical):
+        msg += f"; vertical writing in {sum(vertical)} of {len(lines)} lines"
+    if note:
+        msg += f"; {note}"
+    status = PageStatus.OK if any(b.lines for b in blocks) else PageStatus.EMPTY
+    return Page(data.number, data.width, data.height, data.dpi, tuple(blocks), status,
+                path="text-layer", engine=ENGINE_NAME, message=msg)
+
+
+def _render(page: object, dpi: int) -> np.ndarray:
+    import pypdfium2 as pdfium
+
+    try:
+        bitmap = page.render(scale=dpi / 72.0, grayscale=True)  # type: ignore[attr-defined]
+        arr = bitmap.to_numpy()
+    except pdfium.PdfiumError as exc:
+        raise BadInput(f"page cannot be rendered ({exc}); the PDF may be corrupt") from None
+    if arr.ndim == 3:
+        arr = arr[..., 0]
+    return np.ascontiguousarray(arr, dtype=np.uint8)
+
+
+def _ocr_page(page: object, data: PdfPageData, opts: ConvertOptions, holder: _EngineHolder, why: str,
+              path: Path) -> Page:
+    from .pipeline import process_page_image
+    from .sources import PageImage
+
+    engine = holder.get()
+    try:
+        arr = _render(page, opts.dpi)
+    except BadInput as exc:
+        raise BadInput(f"{path}: page {data.number}: {exc}") from None
+    result = process_page_image(PageImage(data.number, arr, opts.dpi, True), opts, engine)
+    msg = f"OCR: {why}"
+    if result.message:
+        msg += f"; {result.message}"
+    return replace(result, message=msg)
+
+
+def pdf_pages(path: str | Path, opts: ConvertOptions | None = None, engine: OcrEngine | None = None) -> Iterator[Page]:
+    """Yield one :class:`Page` per page of the PDF at ``path``, in order,
+    each read from its text layer or OCRed (see the module doc).
+
+    Raises :class:`BadInput` (one line naming the file) for encrypted,
+    corrupt, empty or oversized PDFs; the OCR engine is created only when a
+    page needs it."""
+    import pypdfium2 as pdfium
+
+    from .sources import open_pdf
+
+    opts = opts or ConvertOptions()
+    p = Path(path)
+    mode = opts.ocr if opts.ocr in OCR_MODES else "auto"
+    holder = _EngineHolder(opts, engine)
+    doc = open_pdf(p)
+    try:
+        try:
+            n = len(doc)  # type: ignore[arg-type]
+        except pdfium.PdfiumError as exc:  # pragma: no cover - defensive
+            raise BadInput(f"{p}: the page tree cannot be read ({exc}); the PDF may be corrupt") from None
+        if n == 0:
+            raise BadInput(f"{p}: the PDF has no pages; re-export it")
+        for i in range(n):
+            yield _one_page(doc, i, p, opts, mode, holder)
+    finally:
+        doc.close()  # type: ignore[attr-defined]
+
+
+def decide(data: PdfPageData, gray: np.ndarray | None, mode: str) -> tuple[str, Assessment]:
+    """The per-page decision: (``text`` | ``ocr`` | ``empty``, assessment)."""
+    verdict = assess(data, gray)
+    if mode == "always":
+        return "ocr", replace(verdict, reason=f"--ocr always (found: {verdict.reason})")
+    if verdict.verdict in ("none", "blank"):
+        if mode == "never":
+            return "empty", replace(verdict, reason=f"{verdict.reason}; not OCRed (--ocr never)")
+        return ("empty" if verdict.verdict == "blank" else "ocr"), verdict
+    if verdict.verdict == "unusable" and mode == "auto":
+        return "ocr", verdict
+    return "text", verdict
+
+
+def _load(doc: object, i: int, p: Path, opts: ConvertOptions) -> tuple[object, PdfPageData]:
+    import pypdfium2 as pdfium
+
+    number = i + 1
+    try:
+        page = doc[i]  # type: ignore[index]
+    except pdfium.PdfiumError as exc:
+        raise BadInput(f"{p}: page {number} cannot be read ({exc}); the PDF may be truncated or corrupt") from None
+    try:
+        w_pt, h_pt = page_size_points(page)
+        w_px, h_px = int(w_pt * opts.dpi / 72), int(h_pt * opts.dpi / 72)
+        if max(w_pt, h_pt) > MAX_PAGE_POINTS or w_px * h_px > opts.max_pixels:
+            raise BadInput(
+                f"{p}: page {number} is {w_pt:.0f}x{h_pt:.0f} pt ({w_px}x{h_px} pixels at {opts.dpi} dpi), "
+                f"too large for a page; lower --dpi or split the page"
+            )
+        if w_pt < 1 or h_pt < 1:
+            raise BadInput(f"{p}: page {number} has an empty media box; the PDF is corrupt")
+        return page, extract_page(page, number, opts.dpi, p)
+    except BaseException:
+        page.close()  # type: ignore[attr-defined]
+        raise
+
+
+def _ink(page: object, mode: str) -> np.ndarray | None:
+    if mode != "auto":
+        return None
+    try:
+        return _render(page, INK_DPI)
+    except BadInput:
+        return None
+
+
+def plan_pages(path: str | Path, opts: ConvertOptions | None = None) -> list[tuple[int, str, str]]:
+    """The decision for every page without running OCR:
+    ``[(page number, "text-layer" | "ocr" | "empty", reason), ...]``."""
+    from .sources import open_pdf
+
+    opts = opts or ConvertOptions()
+    p = Path(path)
+    mode = opts.ocr if opts.ocr in OCR_MODES else "auto"
+    doc = open_pdf(p)
+    out = []
+    try:
+        n = len(doc)  # type: ignore[arg-type]
+        if n == 0:
+            raise BadInput(f"{p}: the PDF has no pages; re-export it")
+        for i in range(n):
+            page, data = _load(doc, i, p, opts)
+            try:
+                action, verdict = decide(data, _ink(page, mode), mode)
+            finally:
+                page.close()  # type: ignore[attr-defined]
+            out.append((i + 1, "text-layer" if action == "text" else action, verdict.reason))
+    finally:
+        doc.close()  # type: ignore[attr-defined]
+    return out
+
+
+def _one_page(doc: object, i: int, p: Path, opts: ConvertOptions, mode: str, holder: _EngineHolder) -> Page:
+    number = i + 1
+    t0 = time.perf_counter()
+    page, data = _load(doc, i, p, opts)
+    try:
+        action, verdict = decide(data, _ink(page, mode), mode)
+        t1 = time.perf_counter()
+        if action == "ocr":
+            return _ocr_page(page, data, opts, holder, verdict.reason, p)
+        if action == "empty":
+            return Page(number, data.width, data.height, opts.dpi, (), PageStatus.EMPTY,
+                        path="text-layer", engine=ENGINE_NAME, message=verdict.reason)
+        note = ""
+        if verdict.verdict == "unusable":
+            note = "used anyway, unmappable glyphs dropped (--ocr never)"
+        elif verdict.verdict == "ocr-layer":
+            note = "kept (use --ocr always to re-OCR)"
+        pg = text_layer_page(data, verdict, drop_bad=True, note=note)
+        t2 = time.perf_counter()
+        return replace(pg, timings=(("textlayer-read", t1 - t0), ("textlayer-layout", t2 - t1)))
+    finally:
+        page.close()  # type: ignore[attr-defined]

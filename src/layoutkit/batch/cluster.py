@@ -76,7 +76,7 @@ def run_dask(
             return client.submit(_run_on_worker, fn, task, key=key, pure=False)
 
         first = [submit(t) for _, t in zip(range(window), todo, strict=False)]
-        ac = as_completed(first)
+        ac = as_completed(first, loop=client.loop)
         for fut in ac:
             task = by_key.pop(fut.key)
             try:

@@ -120,6 +120,11 @@ def convert_one(task: BatchTask) -> TaskResult:
     else:
         res["pages"] = len(doc.pages)
         res["page_status"] = [str(p.status) for p in doc.pages]
+        stages: dict[str, float] = {}
+        for page in doc.pages:
+            for stage, secs in page.timings:
+                stages[stage] = stages.get(stage, 0.0) + secs
+        res["stage_seconds"] = {k: round(v, 3) for k, v in stages.items()}
         engines = sorted({p.engine for p in doc.pages if p.engine})
         res["engine"] = ", ".join(engines) if engines else doc.pages[0].path if doc.pages else ""
         outs = []

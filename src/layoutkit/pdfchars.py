@@ -40,8 +40,9 @@ class PdfChar:
     """One printed character.
 
     ``x0, top, x1, bottom``: loose box (advance x font height) in page pixels,
-    top-left origin of the displayed page; its side across the writing
-    direction is the font size.  ``font``:
+    top-left origin of the displayed page (its side across the writing
+    direction is about 1.0-1.2 x the font size).  ``size``: font size in page
+    pixels (``Tf`` size x text matrix x CTM scale).  ``font``:
     base font name without the ``ABCDEF+`` subset prefix.  ``unmapped``: the
     font had no Unicode mapping for the glyph.  ``invisible``: text render
     mode 3 (OCR layers).  ``index``: position in pdfium's text order.
@@ -52,6 +53,7 @@ class PdfChar:
     top: float
     x1: float
     bottom: float
+    size: float
     font: str
     invisible: bool
     unmapped: bool
@@ -173,7 +175,8 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
 
     chars: list[PdfChar] = []
     fonts: dict[str, bool] = {}
-    obj_info: dict[int, tuple[str, bool]] = {}
+    obj_info: dict[int, tuple[str, bool, float]] = {}
+    mat = raw.FS_MATRIX()
     name_buf = ctypes.create_string_buffer(512)
     flags = ctypes.c_int()
     rect = raw.FS_RECTF()
@@ -200,7 +203,10 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
                 if obj and fname not in fonts:
                     font = raw.FPDFTextObj_GetFont(obj)
                     fonts[fname] = bool(font) and bool(raw.FPDFFont_GetIsEmbedded(font))
-                info = (fname, invisible)
+                size = float(raw.FPDFText_GetFontSize(tp, i))
+                if raw.FPDFText_GetMatrix(tp, i, ctypes.byref(mat)):
+                    size *= abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
+                info = (fname, invisible, size * frame.k)
                 obj_info[key] = info
             x0, top, x1, bottom = frame.rect(rect.left, rect.bottom, rect.right, rect.top)
             w, h = x1 - x0, bottom - top
@@ -211,7 +217,7 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
                 text = chr(cp) if cp else "\ufffd"
             except ValueError:
                 text, unmapped = "\ufffd", True
-            chars.append(PdfChar(text, x0, top, x1, bottom, info[0], info[1], unmapped, i))
+            chars.append(PdfChar(text, x0, top, x1, bottom, info[2], info[0], info[1], unmapped, i))
     finally:
         textpage.close()
 

@@ -385,7 +385,7 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
         X0, X1 = min(t.X0 for t in g), max(t.X1 for t in g)
         Y0, Y1 = min(t.Y0 for t in g), max(t.Y1 for t in g)
         text = "".join(_clean(t.ch.text) for t in g)
-        fs = float(np.median([t.em for t in g]))
+        fs = float(np.median([t.ch.size or t.em for t in g]))
         words.append(Word(text, _bbox(*_to_page(X0, Y0, X1, Y1, vertical)), confidence, round(fs, 2),
                           sum(t.bold for t in g) * 2 > len(g)))
         frame_boxes.append((X0, X1))

@@ -448,3 +448,110 @@ def test_text_covering_little_of_the_ink_is_unusable(pdfdir: Path) -> None:
     c.save()
     ((_, action, reason),) = plan_pages(path)
     assert action == "ocr" and "covers only" in reason
+
+
+# ---------------------------------------------------------------- bad PDFs
+
+
+def _bad_input(path: Path, **kw) -> str:
+    from layoutkit.errors import BadInput
+
+    with pytest.raises(BadInput) as info:
+        convert(path, **kw)
+    msg = str(info.value)
+    assert "\n" not in msg and str(path) in msg
+    return msg
+
+
+def test_encrypted_with_user_password_is_a_clear_error(pdfdir: Path) -> None:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    _fonts()
+    path = pdfdir / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt=StandardEncryption("secret", ownerPassword="owner"))
+    c.setFont("WQY", 12)
+    c.drawString(72, 700, "加密文件")
+    c.showPage()
+    c.save()
+    assert "encrypted" in _bad_input(path) and "decrypt" in _bad_input(path)
+
+
+def test_encrypted_with_empty_user_password_opens(pdfdir: Path) -> None:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    _fonts()
+    path = pdfdir / "owner-only.pdf"
+    c = canvas.Canvas(str(path), encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    c.setFont("WQY", 12)
+    c.drawString(72, 700, "只有所有者密码")
+    c.showPage()
+    c.save()
+    assert b"/Encrypt" in path.read_bytes()
+    (page,) = convert(path)
+    assert page.path == "text-layer" and page.blocks[0].text == "只有所有者密码"
+
+
+def test_zero_pages_and_huge_pages(pdfdir: Path) -> None:
+    empty = write_raw_pdf(pdfdir / "nopages.pdf", [
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    assert "no pages" in _bad_input(empty)
+    huge = write_raw_pdf(pdfdir / "huge.pdf", [
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14000 14000] >>"])
+    msg = _bad_input(huge)
+    assert "too large" in msg and "--dpi" in msg
+
+
+@pytest.mark.parametrize("keep", [0.97, 0.6, 0.2, 0.02])
+def test_truncated_pdf_gives_a_result_or_a_one_line_error(pdfdir: Path, keep: float) -> None:
+    from layoutkit.errors import BadInput
+
+    data = pdf_2col(pdfdir / "whole.pdf").read_bytes()
+    path = pdfdir / f"cut-{keep}.pdf"
+    path.write_bytes(data[: max(10, int(len(data) * keep))])
+    try:
+        pages = convert(path, ocr="never")
+    except BadInput as exc:
+        assert str(path) in str(exc) and "\n" not in str(exc)
+    else:
+        assert len(pages) == 1 and pages[0].path == "text-layer"
+
+
+def test_garbage_after_header_is_bad_input(pdfdir: Path) -> None:
+    path = pdfdir / "garbage.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    assert "corrupt" in _bad_input(path)
+
+
+# ---------------------------------------------------------------- through the pipeline
+
+
+def test_born_digital_pdf_needs_no_engine(pdfdir: Path) -> None:
+    """The OCR engine is created lazily: an engine name that does not exist is
+    never looked up for a born-digital file."""
+    pytest.importorskip("layoutkit.repair")
+    from layoutkit.options import ConvertOptions
+    from layoutkit.pipeline import convert_file
+
+    doc = convert_file(pdf_2col(pdfdir / "pipe.pdf"), ConvertOptions(engine="no-such-engine"))
+    assert [p.path for p in doc.pages] == ["text-layer"]
+    (art,) = [a for a in doc.articles if a.headline]
+    assert art.headline == HEADLINE
+    body = "".join(p.text for p in art.paragraphs)
+    assert body.replace(" ", "") == "".join(PARAS).replace(" ", "")
+
+
+@pytest.mark.tesseract
+def test_mixed_pdf_pages_ocr_only_where_needed(mixed_pdf: Path) -> None:
+    """Real Tesseract on the scanned and the unmappable page only."""
+    from layoutkit.model import Document
+
+    doc = Document(str(mixed_pdf), tuple(convert(mixed_pdf, languages="chi_sim", dpi=150)))
+    assert [p.path for p in doc.pages] == ["text-layer", "ocr", "text-layer", "ocr", "text-layer"]
+    assert [str(p.status) for p in doc.pages] == ["ok", "ok", "ok", "ok", "empty"]
+    assert doc.pages[1].message.startswith("OCR: no text layer")
+    assert doc.pages[3].message.startswith("OCR: text layer unusable")
+    scanned = "".join(b.text for b in doc.pages[1].blocks).replace(" ", "")
+    assert "扫描页面" in scanned

@@ -559,13 +559,11 @@ def pdf_pages(path: str | Path, opts: ConvertOptions | None = None, engine: OcrE
     page needs it."""
     import pypdfium2 as pdfium
 
-    from .sources import open_pdf
-
     opts = opts or ConvertOptions()
     p = Path(path)
     mode = opts.ocr if opts.ocr in OCR_MODES else "auto"
     holder = _EngineHolder(opts, engine)
-    doc = open_pdf(p)
+    doc = open_document(p)
     try:
         try:
             n = len(doc)  # type: ignore[arg-type]
@@ -626,15 +624,40 @@ def _ink(page: object, mode: str) -> np.ndarray | None:
         return None
 
 
+def open_document(path: Path) -> object:
+    """Open a PDF with pdfium (empty user password allowed); when pdfium
+    refuses it, say why in one line: encrypted, no pages, or corrupt."""
+    from .sources import open_pdf
+
+    try:
+        return open_pdf(path)
+    except BadInput:
+        if _count_pages_pdfminer(path) == 0:
+            raise BadInput(f"{path}: the PDF has no pages; re-export it") from None
+        raise
+
+
+def _count_pages_pdfminer(path: Path) -> int:
+    """Pages in the page tree as pdfminer sees it (-1 when it cannot read it)."""
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfpage import PDFPage
+        from pdfminer.pdfparser import PDFParser
+
+        with path.open("rb") as fh:
+            doc = PDFDocument(PDFParser(fh))
+            return sum(1 for _ in PDFPage.create_pages(doc))
+    except Exception:  # noqa: BLE001 - diagnosis only; the pdfium error stands
+        return -1
+
+
 def plan_pages(path: str | Path, opts: ConvertOptions | None = None) -> list[tuple[int, str, str]]:
     """The decision for every page without running OCR:
     ``[(page number, "text-layer" | "ocr" | "empty", reason), ...]``."""
-    from .sources import open_pdf
-
     opts = opts or ConvertOptions()
     p = Path(path)
     mode = opts.ocr if opts.ocr in OCR_MODES else "auto"
-    doc = open_pdf(p)
+    doc = open_document(p)
     out = []
     try:
         n = len(doc)  # type: ignore[arg-type]

@@ -114,6 +114,24 @@ def is_dateline(text: str) -> bool:
     return any(r.search(t) for r in _DATELINE_RES)
 
 
+def dateline_only(text: str) -> bool:
+    """The whole text is a dateline opener ("本报讯(记者 许文杰)", "LONDON (Reuters) —")."""
+    t = text.strip()
+    for r in _DATELINE_RES:
+        m = r.search(t)
+        if m and len(t) - m.end() <= 1:
+            return True
+    return bool(re.fullmatch(r"(?:本报讯|新华社[^。，,]{0,20}电)?[（(](?:通讯员|记者)[^）)]{1,30}[）)]", t))
+
+
+def title_case(text: str) -> bool:
+    """Most words (function words aside) start with a capital: a Latin headline line."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if w.lower() not in LATIN_NO_END]
+    if not words:
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
 def is_byline(text: str) -> bool:
     t = text.strip()
     return len(t) <= 60 and any(r.search(t) for r in _BYLINE_RES)
@@ -229,7 +247,11 @@ def glue(left: str, right: str, language: str, dehyphenate: bool = True) -> Glue
             return Glue(lt[:-1], rt, "", hy, True, "soft hyphen removed")
         return Glue(lt, rt, "", "", True, "hyphen kept: next line does not start with a lowercase letter")
     a, b = lt[-1], rt[0]
-    if is_cjk_char(a) or is_cjk_char(b):
+    # the script of the nearest letters decides, so "(记者 许文杰)" + "12月" stays unspaced
+    la = next((c for c in reversed(lt) if c.isalnum()), a)
+    rb = next((c for c in rt if c.isalnum()), b)
+    if is_cjk_char(a) or is_cjk_char(b) or (not a.isalnum() and is_cjk_char(la)) or (
+            not b.isalnum() and is_cjk_char(rb)):
         return Glue(lt, rt, "", "", False, "CJK: joined without a space")
     if a in "—–/" or b in "—–":
         return Glue(lt, rt, "", "", False, "dash at the break: joined without a space")
@@ -245,6 +267,10 @@ class BreakVerdict:
     join: bool
     reason: str
     strong: bool = False
+    #: True when the evidence is only about words (a word spans the break, a
+    #: character that cannot end a word), not punctuation: enough for a
+    #: column break, not for a deliberate newline between paragraphs.
+    lexical: bool = False
 
 
 def continuation(left: str, right: str) -> BreakVerdict:
@@ -259,10 +285,14 @@ def continuation(left: str, right: str) -> BreakVerdict:
         return BreakVerdict(False, "right part starts with a dateline", True)
     if is_byline(rt):
         return BreakVerdict(False, "right part is a byline", True)
+    if is_byline(lt):
+        return BreakVerdict(False, "left part is a byline", True)
     if is_caption_start(rt):
         return BreakVerdict(False, "right part starts a caption", True)
     if lt[-1] in HYPHENS and len(lt) > 1 and lt[-2].isalpha() and rt[0].isalpha():
         return BreakVerdict(True, "line-end hyphen", True)
+    if dateline_only(lt):
+        return BreakVerdict(True, "left part is only a dateline", True)
     if ends_sentence(lt):
         return BreakVerdict(False, f"left part ends a sentence ({lt[-1]!r})", True)
     if ends_with_credit(lt):
@@ -273,10 +303,10 @@ def continuation(left: str, right: str) -> BreakVerdict:
         return BreakVerdict(True, "left part ends with a closing bracket but no sentence end")
     if is_han(lt[-1]):
         if lt[-1] in CJK_NO_WORD_END:
-            return BreakVerdict(True, f"left part ends with {lt[-1]!r}, which cannot end a word", True)
+            return BreakVerdict(True, f"left part ends with {lt[-1]!r}, which cannot end a word", True, True)
         tok = word_spanning(lt, rt)
         if tok:
-            return BreakVerdict(True, f"the word {tok!r} spans the break", True)
+            return BreakVerdict(True, f"the word {tok!r} spans the break", True, True)
         return BreakVerdict(True, "no sentence end before the break")
     if lt[-1].isalnum():
         if rt[0].islower():

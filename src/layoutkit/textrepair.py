@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from .breaks import (
     CJK_SPACE_RE,
+    cjk_ratio,
     continuation,
     display_width,
     excerpt_left,
@@ -36,6 +37,7 @@ from .breaks import (
     is_dateline,
     is_han,
     language_of,
+    title_case,
 )
 from .errors import BadInput
 from .model import Article, BlockKind, Join, JoinKind, Paragraph
@@ -94,6 +96,7 @@ class _Unit:
     joins: list[Join] = field(default_factory=list)
     sep_before: str = "start"
     indented: bool = False
+    chunk_head: bool = False  # first line of a chunk whose lines are paragraphs
 
 
 def decode(data: bytes, encoding: str = "", source: str = "input") -> str:
@@ -122,8 +125,14 @@ def _pieces(text: str, article_gap: int) -> list[_Piece]:
     blanks = 0
     page = False
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        page_after = False
         if "\f" in raw:
-            page = True
+            # a form feed before the text breaks before this line, after it breaks after it
+            before, _, after = raw.partition("\f")
+            if before.strip():
+                page_after = True
+            else:
+                page = True
             raw = raw.replace("\f", "")
         stripped = raw.strip()
         if not stripped:
@@ -144,7 +153,7 @@ def _pieces(text: str, article_gap: int) -> list[_Piece]:
             sep = "blank"
         out.append(_Piece(stripped, no, indented, sep, blanks))
         blanks = 0
-        page = False
+        page = page_after
     # When every break uses the "gap" size, it is the ordinary paragraph gap.
     usual = Counter(p.blanks for p in out[1:] if p.sep != "newline")
     if usual:
@@ -171,14 +180,12 @@ def _is_headline_block(chunk: list[_Piece]) -> bool:
     """Several short lines without sentence punctuation (a multi-line headline)."""
     if len(chunk) < 2 or len(chunk) > 4:
         return False
-    joined = "".join(p.text for p in chunk)
-    return all(headline_shaped(p.text) for p in chunk) and headline_shaped(joined) or (
-        all(headline_shaped(p.text) for p in chunk) and cjk_short(chunk)
-    )
-
-
-def cjk_short(chunk: list[_Piece]) -> bool:
-    return all(sum(is_han(c) for c in p.text) <= 16 for p in chunk) and any(is_cjk_char(p.text[0]) for p in chunk)
+    if not all(headline_shaped(p.text) for p in chunk):
+        return False
+    if all(cjk_ratio(p.text) >= 0.3 for p in chunk):
+        return all(sum(is_han(c) for c in p.text) <= 20 for p in chunk)
+    # Latin: title case or all capitals on every line, or very short lines
+    return all(title_case(p.text) or p.text.isupper() or len(p.text.split()) <= 3 for p in chunk)
 
 
 def _is_wrapped(chunk: list[_Piece]) -> bool:
@@ -212,6 +219,20 @@ def _join(a: _Unit, b: _Unit, kind: JoinKind, reason: str, language: str, dehyph
     a.joins.extend([j, *b.joins])
 
 
+def _ocr_space(t: str, s: int) -> bool:
+    """Whether the single space at ``t[s]`` is an OCR space in CJK text: a
+    CJK character on one side and a CJK character, digit or punctuation on
+    the other (a Latin word next to CJK keeps its space)."""
+    if s == 0 or s + 1 >= len(t) or t[s - 1].isspace() or t[s + 1].isspace():
+        return False  # a run of spaces was printed
+    x, y = t[s - 1], t[s + 1]
+
+    def other(c: str) -> bool:
+        return is_cjk_char(c) or c.isdigit() or (not c.isalnum() and not c.isspace())
+
+    return (is_cjk_char(x) and other(y)) or (is_cjk_char(y) and other(x))
+
+
 def _remove_cjk_spaces(u: _Unit) -> None:
     """Remove spaces between CJK characters when the paragraph is spaced the
     way OCR output is (most CJK neighbours separated by one space); a few
@@ -220,19 +241,19 @@ def _remove_cjk_spaces(u: _Unit) -> None:
     spaced = len(CJK_SPACE_RE.findall(t))
     if spaced < 3:
         return
-    adjacent = sum(1 for x, y in zip(t, t[1:], strict=False) if is_cjk_char(x) and is_cjk_char(y) and not x.isspace() and not y.isspace())
+    adjacent = sum(1 for x, y in zip(t, t[1:], strict=False)
+                   if is_cjk_char(x) and is_cjk_char(y) and not x.isspace() and not y.isspace())
     if spaced < 0.5 * (spaced + adjacent):
         return
     out: list[str] = []
     last = 0
-    for m in CJK_SPACE_RE.finditer(t):
-        s = m.start()
-        if t[s - 1].isspace() or (s + 1 < len(t) and t[s + 1].isspace()):
-            continue  # a run of spaces: printed
+    for s, ch in enumerate(t):
+        if ch not in " \u3000" or not _ocr_space(t, s):
+            continue
         out.append(t[last:s])
         u.joins.append(Join(
             kind=JoinKind.SPACE, left=t[max(0, s - 10):s], right=t[s + 1:s + 11],
-            reason="space between CJK characters in OCR-spaced text", removed=m.group(0),
+            reason="space next to a CJK character in OCR-spaced text", removed=ch,
             left_ref=f"line:{u.first}", right_ref=f"line:{u.last}",
         ))
         last = s + 1
@@ -259,6 +280,7 @@ def _units(pieces: list[_Piece], opts: TextRepairOptions, language: str) -> list
             units.append(u)
             continue
         wrapped = _is_wrapped(chunk)
+        start = len(units)
         wmax = max(display_width(p.text) for p in chunk[:-1]) if len(chunk) > 1 else 0
         cur = _Unit(first.text, first.line, first.line, sep_before=first.sep, indented=first.indented)
         for prev, p in zip(chunk, chunk[1:], strict=False):
@@ -270,13 +292,17 @@ def _units(pieces: list[_Piece], opts: TextRepairOptions, language: str) -> list
             elif wrapped and full and not p.indented and verdict.reason.startswith("left part ends a sentence"):
                 join, reason = True, "line wrap: previous line is full"
             else:
-                join, reason = verdict.join and verdict.strong and not p.indented, verdict.reason
+                # lines that are not a wrap are paragraphs unless punctuation says otherwise
+                join = verdict.join and verdict.strong and not verdict.lexical and not p.indented
+                reason = verdict.reason
             if join and ro.join_lines:
                 _join(cur, nxt, JoinKind.LINE, reason, language, ro.dehyphenate)
             else:
                 units.append(cur)
                 cur = nxt
         units.append(cur)
+        if not wrapped and len(units) - start > 1:
+            units[start].chunk_head = True
     return units
 
 
@@ -289,6 +315,10 @@ def _is_headline(units: list[_Unit], i: int) -> bool:
     nxt = units[i + 1] if i + 1 < len(units) else None
     if nxt is not None and nxt.sep_before != "gap" and (is_dateline(nxt.text) or is_byline(nxt.text)):
         return True
+    if u.chunk_head and nxt is not None and not headline_shaped(nxt.text):
+        return True  # the text format itself: headline line, then paragraph lines
+    if nxt is None and u.sep_before in ("blank", "gap") and not _CREDIT_RE.search(u.text):
+        return True  # a headline-shaped last block stands alone (an article with only a headline)
     at_start = u.sep_before in ("start", "gap")
     return at_start and nxt is not None and nxt.sep_before != "gap"
 
@@ -374,6 +404,7 @@ def joins_to_json(result: RepairResult) -> list[dict[str, str]]:
 
 
 _WS_RE = re.compile(r"\s+")
+_CREDIT_RE = re.compile(r"编辑|校对|责编|记者|通讯员|摄|Editor|Reporting|Writing")
 
 
 def check_nothing_dropped(source: str, result: RepairResult) -> str:

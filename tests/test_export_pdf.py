@@ -178,3 +178,55 @@ def test_line_text_hyphen_substitution(built: tuple[Document, Path]) -> None:
     assert pdf._line_text(b4, 0, b4.lines[0], hyph) == "would return to normal by the"
     assert pdf._line_text(b4, 3, b4.lines[3], hyph) == ""
     assert all(not is_cjk_char(c) for c in pdf._line_text(b4, 2, b4.lines[2], hyph))
+
+
+def test_jpeg_scan_is_embedded_unchanged(built: tuple[Document, Path], tmp_path: Path) -> None:
+    from PIL import Image
+
+    doc, src = built
+    jpg = tmp_path / "scan.jpg"
+    with Image.open(src) as im:
+        im.convert("RGB").save(jpg, quality=80, dpi=(150, 150))
+    zh = single_page(doc, 1)
+    d = Document(str(jpg), zh.pages, zh.articles)
+    data = pdf.render(d, source=str(jpg))
+    assert jpg.read_bytes() in data  # DCT stream passed through, not re-encoded
+    text = _pdftotext(data, tmp_path, "-raw")
+    assert _nows(zh.articles[0].text) in _nows(text)
+
+
+def test_vertical_cjk_lines(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from layoutkit.model import Article, BBox, Block, BlockKind, Line, Page, Paragraph, Word
+
+    img = Image.new("L", (600, 800), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 40, index=0)
+    lines = []
+    for ci, t in enumerate(["竖排文字第一列", "第二列继续读"]):
+        x, y, ws = 500 - ci * 60, 50, []
+        for ch in t:
+            draw.text((x, y), ch, font=font, fill=0)
+            ws.append(Word(ch, BBox(x, y, x + 40, y + 40), 90))
+            y += 42
+        lines.append(Line(t, BBox.enclosing(w.bbox for w in ws), tuple(ws), 90))
+    src = tmp_path / "vert.png"
+    img.save(src, dpi=(150, 150))
+    blk = Block("p1-b1", BlockKind.BODY, BBox.enclosing(ln.bbox for ln in lines), tuple(lines), vertical=True)
+    art = Article("a1", "", (Paragraph("竖排文字第一列第二列继续读", BlockKind.BODY, ("p1-b1",)),), ("p1-b1",))
+    doc = Document(str(src), (Page(1, 600, 800, 150, (blk,)),), (art,))
+    data = pdf.render(doc)
+    assert _pdftotext(data, tmp_path, "-raw").split() == ["竖排文字第一列", "第二列继续读"]
+    xml = _pdftotext(data, tmp_path, "-bbox")
+    m = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">竖排', xml)
+    assert m is not None
+    x0, y0, x1, y1 = (float(v) / (72 / 150) for v in m.groups())
+    assert abs(x0 - 500) < 4 and abs(x1 - 540) < 4 and abs(y0 - 50) < 4 and abs(y1 - 342) < 6
+
+
+def test_no_pages_is_a_usage_error() -> None:
+    from layoutkit.errors import UsageError
+
+    with pytest.raises(UsageError, match="no pages"):
+        pdf.render(Document("extracted.txt"))

@@ -27,7 +27,9 @@ holds the deskewed grey pages can pass ``images={page number: array}``.
 
 Born-digital input (every page ``path == "text-layer"`` and the source is a
 PDF) keeps its own pages: the original PDF bytes are returned unchanged,
-since its text layer is already the real one.  A page whose image cannot be
+since its text layer is already the real one.  A single JPEG scan that
+needed no deskew is embedded byte for byte (colour kept); other images are
+stored losslessly (Flate) as the grey page the pipeline read.  A page whose image cannot be
 had (no source file) gets its text drawn visibly instead, so the PDF still
 shows what was read.
 """
@@ -43,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
-from ..errors import EngineMissing, LayoutkitError
+from ..errors import EngineMissing, LayoutkitError, UsageError
 from ..model import TEXT_KINDS, Block, Document, Line, Page
 from ..textutil import is_cjk_char
 from .alto import HyphenMap, hyphen_parts, page_units
@@ -161,6 +163,13 @@ def _load_images(doc: Document, source: str | None) -> dict[int, np.ndarray]:
     return out
 
 
+def _jpeg_passthrough(src: str | None, page: Page, raw: np.ndarray, n_pages: int) -> bool:
+    if not src or n_pages != 1 or abs(page.skew) >= 1e-3 or raw.shape[:2] != (page.height, page.width):
+        return False
+    with open(src, "rb") as fh:
+        return fh.read(3) == b"\xff\xd8\xff"
+
+
 def _is_born_digital(doc: Document, source: str | None) -> bool:
     if not source or not doc.pages or not Path(source).is_file():
         return False
@@ -219,6 +228,8 @@ def render(doc: Document, source: str | None = None, images: Mapping[int, np.nda
     from reportlab.pdfgen.canvas import Canvas
 
     src = str(source) if source else doc.source
+    if not doc.pages:
+        raise UsageError(f"{src}: no pages to put in a PDF (text-only input); use --format txt or md")
     if _is_born_digital(doc, src):
         return Path(src).read_bytes()
     hyph = hyphen_parts(doc)
@@ -234,6 +245,7 @@ def render(doc: Document, source: str | None = None, images: Mapping[int, np.nda
     with _no_ascii85():
         c = Canvas(buf, pageCompression=1, invariant=0, initialFontName=font, initialFontSize=10)
         c.setCreator(f"layoutkit {__version__}")
+        c.setAuthor("layoutkit")
         c.setProducer(f"layoutkit {__version__} (reportlab)")
         c.setTitle(Path(src).name if src else "layoutkit")
         c.setSubject("searchable scan: page images with an invisible text layer in reading order")
@@ -242,6 +254,13 @@ def render(doc: Document, source: str | None = None, images: Mapping[int, np.nda
             w_pt, h_pt = max(1.0, page.width * k), max(1.0, page.height * k)
             c.setPageSize((w_pt, h_pt))
             raw = images.get(page.number) if images is not None else raws.get(page.number)
+            if raw is not None and _jpeg_passthrough(src, page, raw, len(doc.pages)):
+                # the scan is a JPEG in the Document's frame: embed its bytes as they are
+                # (no re-encoding, colour kept)
+                c.drawImage(src, 0, 0, width=w_pt, height=h_pt)
+                _write_text(c, doc, page, hyph, font, descent, visible=False)
+                c.showPage()
+                continue
             img = _page_image(page, raw)
             if img is not None:
                 from reportlab.lib.utils import ImageReader

@@ -18,8 +18,8 @@ The text of each article is assembled by :func:`layoutkit.repair.assemble_articl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Sequence
 
 from .model import Article, Block, BlockKind, Page
 from .options import RepairOptions

@@ -52,17 +52,18 @@ class PageLayout:
 # ---------------------------------------------------------------- rules/photos
 
 
-def find_rules(binary: np.ndarray, em: float) -> tuple[list[BBox], list[BBox]]:
-    """Horizontal and vertical printed rules (long thin ink runs)."""
+def find_rules(binary: np.ndarray, em: float, dpi: int = 300) -> tuple[list[BBox], list[BBox]]:
+    """Horizontal and vertical printed rules: ink runs at least half an inch
+    (and six ems) long and thin."""
     h, w = binary.shape
     em = max(em, 8.0)
-    min_len = int(max(em * 4, 40))
+    min_len = int(max(em * 6, dpi * 0.5))
     thick = max(2, int(em * 0.35))
     out: list[list[BBox]] = [[], []]
     for axis, kernel in enumerate(((min_len, 1), (1, min_len))):
         k = cv2.getStructuringElement(cv2.MORPH_RECT, kernel)
         # bridge small breaks from noise or scanning before looking for runs
-        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1) if axis == 0 else (1, 5))
+        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if axis == 0 else (1, 3))
         m = cv2.morphologyEx(cv2.dilate(binary, bridge), cv2.MORPH_OPEN, k)
         n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
         for i in range(1, n):
@@ -70,7 +71,69 @@ def find_rules(binary: np.ndarray, em: float) -> tuple[list[BBox], list[BBox]]:
             length, width = (bw, bh) if axis == 0 else (bh, bw)
             if length >= min_len and width <= thick * 3:
                 out[axis].append(BBox(int(x), int(y), int(x + bw), int(y + bh)))
-    return out[0], out[1]
+    return _join_collinear(out[0], horizontal=True, gap=3 * em), _join_collinear(out[1], horizontal=False, gap=3 * em)
+
+
+def _join_collinear(rules: list[BBox], horizontal: bool, gap: float) -> list[BBox]:
+    """Join pieces of one rule broken by faint printing or scanning: segments
+    on the same line (their thin extents overlap) with short gaps between."""
+    key = (lambda r: (r.top, r.x0)) if horizontal else (lambda r: (r.x0, r.top))
+    pending = sorted(rules, key=key)
+    out: list[BBox] = []
+    for r in pending:
+        for i, o in enumerate(out):
+            if horizontal:
+                same_line = min(o.bottom, r.bottom) - max(o.top, r.top) > -3
+                near = r.x0 - o.x1 < gap and o.x0 - r.x1 < gap
+            else:
+                same_line = min(o.x1, r.x1) - max(o.x0, r.x0) > -3
+                near = r.top - o.bottom < gap and o.top - r.bottom < gap
+            if same_line and near:
+                out[i] = o.union(r)
+                break
+        else:
+            out.append(r)
+    return out
+
+
+def _remove_rule_remnants(text: np.ndarray, em: float) -> np.ndarray:
+    """Erase thin straight pieces longer than any glyph stroke (faint parts
+    of rules that were too short to count as rules): a vertical stroke of a
+    glyph is at most about an em long, a horizontal one about an em wide."""
+    out = text
+    thin = max(2, int(em * 0.45))
+    for kernel in ((1, int(em * 1.5)), (int(em * 3), 1)):
+        k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, kernel[0]), max(1, kernel[1])))
+        runs = cv2.morphologyEx(out, cv2.MORPH_OPEN, k)
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        if n <= 1:
+            continue
+        width = np.minimum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+        drop = width <= thin
+        drop[0] = False
+        if drop.any():
+            out = out.copy()
+            out[drop[labels]] = 0
+    return out
+
+
+def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
+    """For layout only: drop specks and hair-thin fragments (broken rules,
+    scanner dust).  Thin letters such as l or i go too, which costs nothing:
+    the words around them keep the line and the column in place."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
+    if n <= 1:
+        return text
+    w = stats[:, cv2.CC_STAT_WIDTH]
+    h = stats[:, cv2.CC_STAT_HEIGHT]
+    thin = max(2, int(em * 0.2))
+    drop = ((w <= thin) & (h <= 2 * em)) | ((h <= thin) & (w <= 2 * em))
+    drop[0] = False
+    if not drop.any():
+        return text
+    out = text.copy()
+    out[drop[labels]] = 0
+    return out
 
 
 def find_photos(gray: np.ndarray, binary: np.ndarray, em: float) -> list[BBox]:
@@ -83,7 +146,7 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float) -> list[BBox]:
     photos: list[BBox] = []
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i, :5])
-        if bw < 3 * em or bh < 3 * em:
+        if bw < 4 * em or bh < 4 * em:
             continue
         box = BBox(x, y, x + bw, y + bh)
         sub_g = gray[y:y + bh, x:x + bw]
@@ -91,7 +154,9 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float) -> list[BBox]:
         midtone = float(((sub_g > 50) & (sub_g < 205)).mean())
         ink = float((sub_b > 0).mean())
         fill = area / float(bw * bh)
-        if fill > 0.6 and (midtone > 0.25 or ink > 0.45):
+        # mid-tones mean a grey picture; a large, very dense blob is a binarised one
+        # (big bold headline letters are dense too, but not 6 ems tall and wide)
+        if fill > 0.6 and (midtone > 0.3 or (ink > 0.5 and min(bw, bh) >= 6 * em)):
             photos.append(box)
     return _merge_boxes(photos)
 
@@ -119,6 +184,7 @@ def _merge_boxes(boxes: list[BBox]) -> list[BBox]:
 @dataclass(frozen=True)
 class _Cuts:
     em: float  # body em in reduced pixels
+    smeared: np.ndarray  # the reduced mask closed along the lines (glyph gaps bridged)
     hrules: tuple[tuple[int, int, int, int], ...]  # reduced coords x0, y0, x1, y1
     vrules: tuple[tuple[int, int, int, int], ...]
 
@@ -131,6 +197,24 @@ def _runs(empty: np.ndarray) -> list[tuple[int, int]]:
     starts = np.flatnonzero(d == 1)
     ends = np.flatnonzero(d == -1)
     return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _line_height(row_empty: np.ndarray) -> float:
+    """Median height of the ink runs of a row profile (the local line height)."""
+    runs = [b - a for a, b in _runs(~row_empty)]
+    return float(np.median(runs)) if runs else 0.0
+
+
+def _keep_wide_pieces(cuts: list[int], x0: int, x1: int, min_width: float) -> list[int]:
+    """Drop cuts that would leave a piece narrower than ``min_width`` (a
+    column is several ems wide; narrower pieces are fragments of a line)."""
+    kept: list[int] = []
+    last = x0
+    for c in sorted(cuts):
+        if c - last >= min_width and x1 - c >= min_width:
+            kept.append(c)
+            last = c
+    return kept
 
 
 def _trim(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> tuple[int, int, int, int] | None:
@@ -185,8 +269,14 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         return split_v(vr)
 
     sub = mask[y0:y1, x0:x1]
-    row_empty = ~sub.any(axis=1)
-    col_empty = ~sub.any(axis=0)
+    # columns are tested on the mask smeared along the lines, so the gaps
+    # between the glyphs of a headline never pass for a gutter; a column with
+    # a few stray dots (broken rules, dust) still counts as empty
+    col_ink = cuts.smeared[y0:y1, x0:x1].sum(axis=0)
+    row_ink = sub.sum(axis=1)
+    row_ref = float(np.median(row_ink[row_ink > 0])) if row_ink.any() else 0.0
+    col_empty = col_ink <= max(1.0, 0.01 * h)
+    row_empty = row_ink <= 0.02 * row_ref
     hgaps = [(a, b) for a, b in _runs(row_empty) if a > 0 and b < h]
     vgaps = [(a, b) for a, b in _runs(col_empty) if a > 0 and b < w]
 
@@ -194,7 +284,12 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     if strong_h:
         return split_h(strong_h)
     if h >= 2.5 * em:
-        gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= 0.7 * em]
+        # the gutter must be wide for the local type: headline word spaces are
+        # wider than body gutters, but narrow next to the headline's own size
+        local = _line_height(row_empty)
+        need = 0.7 * max(em, 0.6 * local)
+        gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= need]
+        gutters = _keep_wide_pieces(gutters, x0, x1, 2.5 * em)
         if gutters:
             return split_v(gutters)
     weak_h = [y0 + (a + b) // 2 for a, b in hgaps if b - a >= 0.8 * em]
@@ -323,8 +418,12 @@ def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: 
     scale = max(1, int(em / 8)) if em > 0 else 4
     small = cv2.resize(mask_full, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA) > 0
     # rules are separators, not ink
+    em_s = max(em / scale, 2.0)
+    k = max(1, int(round(0.4 * em_s)))
+    smeared = cv2.morphologyEx(small.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     cuts = _Cuts(
-        em=max(em / scale, 2.0),
+        em=em_s,
+        smeared=smeared.astype(bool),
         hrules=tuple((r.x0 // scale, r.top // scale, r.x1 // scale, r.bottom // scale) for r in hrules),
         vrules=tuple((r.x0 // scale, r.top // scale, r.x1 // scale, r.bottom // scale) for r in vrules),
     )
@@ -346,10 +445,12 @@ def analyze(prep: Prepared, page_number: int = 1) -> PageLayout:
     binary = prep.binary
     h, w = binary.shape
     em = prep.em or max(8.0, prep.dpi / 300 * 36)
-    hrules, vrules = find_rules(binary, em)
+    hrules, vrules = find_rules(binary, em, prep.dpi)
     text = binary.copy()
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
+    text = _remove_rule_remnants(text, em)
+    text = _drop_slivers(text, em)
     photos = find_photos(prep.gray, text, em)
     mask = text.copy()
     for p in photos:
@@ -412,7 +513,7 @@ def segment_lines(
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, width, em)
     blocks: list[Block] = []
-    for i, (r, ms) in enumerate(zip(regions, members)):
+    for r, ms in zip(regions, members):
         if r.kind != BlockKind.PHOTO and not ms:
             continue
         col, span = _assign_columns(r.bbox, columns)

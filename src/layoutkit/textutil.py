@@ -8,7 +8,7 @@ wider than about half an em (the glyph height).
 from __future__ import annotations
 
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 from .model import Word
 

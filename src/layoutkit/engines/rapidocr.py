@@ -372,6 +372,28 @@ def _split_box(bbox: BBox, n: int, vertical: bool) -> list[BBox]:
     return out
 
 
+#: half-width punctuation the model emits inside Chinese text -> the full-width
+#: form Chinese print uses (only applied next to a CJK character)
+_FULLWIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+
+def cjk_punctuation(chars: list[str]) -> list[str]:
+    """Replace ``,;:!?()`` by their full-width forms when the nearest
+    non-space neighbour on either side is a CJK character (``12,000`` stays)."""
+    out = list(chars)
+    n = len(out)
+    for k, ch in enumerate(out):
+        if ch not in _FULLWIDTH:
+            continue
+        prev = next((out[i] for i in range(k - 1, -1, -1) if not out[i].isspace()), "")
+        nxt = next((out[i] for i in range(k + 1, n) if not out[i].isspace()), "")
+        if (is_cjk_char(prev) and prev not in _FULLWIDTH.values()) or (
+            is_cjk_char(nxt) and nxt not in _FULLWIDTH.values()
+        ):
+            out[k] = _FULLWIDTH[ch]
+    return out
+
+
 def _build_line(
     quad: np.ndarray,
     text: str,
@@ -396,6 +418,8 @@ def _build_line(
     else:  # pragma: no cover - RapidOCR gave no or inconsistent boxes
         cboxes = list(_split_box(bbox, len(text), is_vertical))
         chars = list(text)
+    chars = cjk_punctuation(chars)
+    text = "".join(chars)
     confs = [float(c) * 100 for c in char_confs] if len(char_confs) == len(chars) else [score * 100] * len(chars)
     words: list[Word] = []
     run: list[int] = []

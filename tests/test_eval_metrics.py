@@ -290,3 +290,25 @@ def test_directory_mode_micro_average(tmp_path: Path) -> None:
     assert res.summary["cer"] == pytest.approx(dist / total, abs=1e-6)
     assert res.summary["articles"] == 9 and res.summary["articles_intact"] == 5
     assert res.summary["pages"] == 3
+
+
+def test_find_stretch_exact_on_a_page_of_common_words() -> None:
+    # Regression: a run of bands was once ranked by the span of its last band,
+    # so a window ending inside the article beat the article itself.  Many
+    # repeated common words make plenty of stray anchors.
+    rng = random.Random(11)
+    words = ("the of and to in is was for on that with as by at from his her it an be this which "
+             "council river bridge market school mayor police train station morning evening city").split()
+    articles = [" ".join(rng.choice(words) for _ in range(rng.randint(30, 90))) for _ in range(12)]
+    noisy = []
+    for a in articles:
+        chars = list(a)
+        for _ in range(len(chars) // 50):
+            chars[rng.randrange(len(chars))] = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        noisy.append("".join(chars))
+    rng.shuffle(noisy)
+    text = "\n\n".join(noisy)
+    index = AnchorIndex(text, 7)
+    for a in articles:
+        st, _ = find_stretch(a, index)
+        assert st.distance == infix_align(a, text)[0]

@@ -193,16 +193,16 @@ def candidate_windows(m: int, clusters: list[Cluster], n: int, limit: int = 3,
     scored: list[tuple[int, int, int]] = []
     for a in range(len(big)):
         covered: set[int] = set()
-        i0, i1 = m, 0
+        i0, i1, j1 = m, 0, 0
         for b in range(a, len(big)):
             c = big[b]
             covered |= c.covered
-            i0, i1 = min(i0, c.i0), max(i1, c.i1)
-            span = c.j1 - big[a].j0
+            i0, i1, j1 = min(i0, c.i0), max(i1, c.i1), max(j1, c.j1)
+            span = j1 - big[a].j0
             est = (m - len(covered)) + max(0, span - len(covered))
             pad = 16
             lo = max(0, big[a].j0 - i0 - pad - i0 // 8)
-            hi = min(n, c.j1 + (m - i1) + pad + (m - i1) // 8)
+            hi = min(n, j1 + (m - i1) + pad + (m - i1) // 8)
             scored.append((est, lo, hi))
     scored.sort()
     windows: list[tuple[int, int]] = []

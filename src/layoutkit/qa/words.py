@@ -2,8 +2,10 @@
 
 Latin-script text: words are maximal runs of letters/digits (with inner
 apostrophes and hyphens), punctuation is not a word.  Text with CJK
-characters: jieba's default (precise, HMM on) segmentation, whitespace and
-punctuation tokens dropped.  Both sides of a comparison use the same rule.
+characters: jieba's precise mode with the HMM for unknown words off (a
+string of unknown characters becomes single characters: stable under OCR
+noise, and about three times faster), whitespace and punctuation
+tokens dropped.  Both sides of a comparison use the same rule.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import regex
 
 from ..textutil import is_cjk_text
 
-_WORD = r"[\p{L}\p{N}\p{M}]+(?:['’\-⸗][\p{L}\p{N}\p{M}]+)*"
+_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’\-⸗][\p{L}\p{N}\p{M}]+)*")
+_WORDLIKE = regex.compile(r"[\p{L}\p{N}\p{M}]")
 
 #: stated in the report
 LATIN_RULE = "runs of letters and digits (inner ' and - kept), punctuation ignored"
-CJK_RULE = "jieba 0.42 precise mode (HMM on), punctuation and spaces ignored"
+CJK_RULE = "jieba 0.42 precise mode, dictionary only (HMM off), punctuation and spaces ignored"
 
 
 @lru_cache(maxsize=1)
@@ -40,12 +43,8 @@ def tokenize(text: str, cjk: bool | None = None) -> list[str]:
     if cjk is None:
         cjk = is_cjk_text(text)
     if not cjk:
-        return regex.findall(_WORD, text)
-    out = []
-    for piece in _jieba().lcut(text, HMM=True):
-        if regex.fullmatch(r"[\p{L}\p{N}\p{M}].*", piece, flags=regex.S) and not piece.isspace():
-            out.append(piece)
-    return out
+        return _WORD.findall(text)
+    return [w for w in _jieba().lcut(text, HMM=False) if _WORDLIKE.match(w)]
 
 
 def rule(cjk: bool) -> str:

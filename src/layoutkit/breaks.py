@@ -326,3 +326,20 @@ def excerpt_right(text: str, n: int = 10) -> str:
 #: a space between two CJK ideographs/punctuation, the kind OCR engines insert
 CJK_SPACE_RE = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])[ \u3000]"
                           r"(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef])")
+
+
+def cjk_space_at(text: str, i: int) -> bool:
+    """Whether the single space at ``text[i]`` sits next to CJK text the way
+    OCR spaces do: a CJK character on one side and a CJK character, digit or
+    punctuation on the other (a Latin word next to CJK keeps its space; a
+    run of spaces is printed)."""
+    if i <= 0 or i + 1 >= len(text) or text[i] not in " \u3000":
+        return False
+    if text[i - 1].isspace() or text[i + 1].isspace():
+        return False
+    x, y = text[i - 1], text[i + 1]
+
+    def other(c: str) -> bool:
+        return is_cjk_char(c) or c.isdigit() or (not c.isalnum() and not c.isspace())
+
+    return (is_cjk_char(x) and other(y)) or (is_cjk_char(y) and other(x))

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from .breaks import (
     CJK_SPACE_RE,
     cjk_ratio,
+    cjk_space_at,
     continuation,
     display_width,
     excerpt_left,
@@ -219,20 +220,6 @@ def _join(a: _Unit, b: _Unit, kind: JoinKind, reason: str, language: str, dehyph
     a.joins.extend([j, *b.joins])
 
 
-def _ocr_space(t: str, s: int) -> bool:
-    """Whether the single space at ``t[s]`` is an OCR space in CJK text: a
-    CJK character on one side and a CJK character, digit or punctuation on
-    the other (a Latin word next to CJK keeps its space)."""
-    if s == 0 or s + 1 >= len(t) or t[s - 1].isspace() or t[s + 1].isspace():
-        return False  # a run of spaces was printed
-    x, y = t[s - 1], t[s + 1]
-
-    def other(c: str) -> bool:
-        return is_cjk_char(c) or c.isdigit() or (not c.isalnum() and not c.isspace())
-
-    return (is_cjk_char(x) and other(y)) or (is_cjk_char(y) and other(x))
-
-
 def _remove_cjk_spaces(u: _Unit) -> None:
     """Remove spaces between CJK characters when the paragraph is spaced the
     way OCR output is (most CJK neighbours separated by one space); a few
@@ -248,7 +235,7 @@ def _remove_cjk_spaces(u: _Unit) -> None:
     out: list[str] = []
     last = 0
     for s, ch in enumerate(t):
-        if ch not in " \u3000" or not _ocr_space(t, s):
+        if ch not in " \u3000" or not cjk_space_at(t, s):
             continue
         out.append(t[last:s])
         u.joins.append(Join(

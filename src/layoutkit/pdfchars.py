@@ -31,6 +31,9 @@ BOLD_TOKENS = ("bold", "heavy", "black", "semibold", "demi", "extrab", "ultrab",
 #: CJK sans ("Hei", "Gothic") faces: bold only when the body is set in another face
 HEI_TOKENS = ("hei", "gothic", "黑")
 
+#: code points skipped at extraction (pdfium also generates these between words/lines)
+_SPACES = frozenset({0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009, 0x200B})
+
 #: largest page side accepted, in PDF points (the PDF limit is 14,400 pt)
 MAX_PAGE_POINTS = 14_400.0
 
@@ -183,20 +186,27 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
     prect = ctypes.byref(rect)
     tp = textpage.raw
     n = textpage.count_chars()
-    get_uni, is_gen = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
     get_box, get_obj = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject
     map_err = raw.FPDFText_HasUnicodeMapError
+    # the text object's address as a plain int (a cast per character is slow)
+    vp = ctypes.c_void_p
+    obj_addr = ctypes.CFUNCTYPE(vp, vp, ctypes.c_int)(ctypes.cast(get_obj, vp).value)
+    tp_addr = ctypes.cast(tp, vp).value
+    whole = textpage.get_text_range(0, n) if n else ""
+    codes = [ord(c) for c in whole] if len(whole) == n else [raw.FPDFText_GetUnicode(tp, i) for i in range(n)]
+    unrotated = frame.rot == 0
+    k, fl, ft = frame.k, frame.left, frame.top
     try:
         for i in range(n):
-            if is_gen(tp, i):
-                continue  # spaces/newlines pdfium inferred; we use geometry instead
-            cp = get_uni(tp, i)
+            cp = codes[i]
+            if cp in _SPACES:
+                continue  # spaces (and pdfium's generated ones): words come from geometry
             if not get_box(tp, i, prect):
                 continue
-            obj = get_obj(tp, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            key = obj_addr(tp_addr, i) or 0
             info = obj_info.get(key)
             if info is None:
+                obj = get_obj(tp, i)
                 got = raw.FPDFText_GetFontInfo(tp, i, name_buf, len(name_buf), ctypes.byref(flags))
                 fname = strip_subset(name_buf.value.decode("utf-8", "replace")) if got else ""
                 invisible = bool(obj) and raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
@@ -208,11 +218,14 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
                     size *= abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
                 info = (fname, invisible, size * frame.k)
                 obj_info[key] = info
-            x0, top, x1, bottom = frame.rect(rect.left, rect.bottom, rect.right, rect.top)
-            w, h = x1 - x0, bottom - top
-            if w <= 0 and h <= 0:
+            if unrotated:
+                x0, x1 = (rect.left - fl) * k, (rect.right - fl) * k
+                top, bottom = (ft - rect.top) * k, (ft - rect.bottom) * k
+            else:
+                x0, top, x1, bottom = frame.rect(rect.left, rect.bottom, rect.right, rect.top)
+            if x1 - x0 <= 0 and bottom - top <= 0:
                 continue
-            unmapped = bool(map_err(tp, i)) or cp == 0
+            unmapped = cp == 0 or bool(map_err(tp, i))
             try:
                 text = chr(cp) if cp else "\ufffd"
             except ValueError:

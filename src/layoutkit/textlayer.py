@@ -59,7 +59,7 @@ from .pdfchars import (
     is_hei_name,
     page_size_points,
 )
-from .textutil import is_cjk_char, join_words
+from .textutil import is_cjk_char
 
 log = logging.getLogger("layoutkit.textlayer")
 
@@ -185,23 +185,18 @@ def assess(data: PdfPageData, gray: np.ndarray | None) -> Assessment:
 # ------------------------------------------------------------------ lines
 
 
-@dataclass(frozen=True, slots=True)
 class _Item:
     """A character in the writing frame: X along the line, Y across it
     (top-left origin for horizontal text; for vertical text X = page y and
-    Y = -page x, so lines read right to left become rows top to bottom)."""
+    Y = -page x, so lines read right to left become rows top to bottom).
+    A plain slotted class: thousands are made per page."""
 
-    X0: float
-    Y0: float
-    X1: float
-    Y1: float
-    em: float
-    ch: PdfChar
-    bold: bool
+    __slots__ = ("X0", "Y0", "X1", "Y1", "em", "ch", "bold", "yc")
 
-    @property
-    def yc(self) -> float:
-        return (self.Y0 + self.Y1) / 2
+    def __init__(self, X0: float, Y0: float, X1: float, Y1: float, em: float, ch: PdfChar, bold: bool) -> None:  # noqa: N803
+        self.X0, self.Y0, self.X1, self.Y1 = X0, Y0, X1, Y1
+        self.em, self.ch, self.bold = em, ch, bold
+        self.yc = (Y0 + Y1) / 2
 
 
 def _vertical_flags(chars: Sequence[PdfChar]) -> list[bool]:
@@ -223,7 +218,7 @@ def _vertical_flags(chars: Sequence[PdfChar]) -> list[bool]:
         if abs(dy) < 0.3 * ha and 0 < dx < 2.5 * ha:
             hv[i] += 1
             hv[i + 1] += 1
-        elif is_cjk_char(a.text) and abs(dx) < 0.3 * wa and 0 < dy < 2.5 * wa:
+        elif _is_cjk(a.text) and abs(dx) < 0.3 * wa and 0 < dy < 2.5 * wa:
             vv[i] += 1
             vv[i + 1] += 1
     total_v, total_h = sum(vv), sum(hv)
@@ -272,7 +267,7 @@ def _rows(items: list[_Item]) -> list[_Row]:
             target.add(it)
     for row in rows:
         row.items.sort(key=lambda t: t.X0)
-        row.em = float(np.median([t.em for t in row.items]))
+        row.em = _median([t.em for t in row.items])
     rows.sort(key=lambda r: r.yc)
     return rows
 
@@ -344,11 +339,21 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
     return segs
 
 
-def _to_page(X0: float, Y0: float, X1: float, Y1: float, vertical: bool) -> tuple[float, float, float, float]:
-    """Frame box -> page (x0, top, x1, bottom)."""
-    if vertical:
-        return -Y1, X0, -Y0, X1
-    return X0, Y0, X1, Y1
+def _is_cjk(ch: str) -> bool:
+    """:func:`is_cjk_char` with a fast answer for Latin and common ideographs."""
+    cp = ord(ch[0]) if ch else 0
+    if cp < 0x2E80:
+        return False
+    if 0x4E00 <= cp <= 0x9FFF:
+        return True
+    return is_cjk_char(ch)
+
+
+def _median(values: list[float]) -> float:
+    """Median without numpy's per-call overhead (called per word)."""
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
 
 
 def _bbox(x0: float, top: float, x1: float, bottom: float) -> BBox:
@@ -365,7 +370,8 @@ def _clean(text: str) -> str:
 
 def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_bad: bool) -> Line | None:
     """Words (Latin runs, single CJK characters) and the line text."""
-    em = float(np.median([t.em for t in seg]))
+    is_cjk_char = _is_cjk
+    em = _median([t.em for t in seg])
     groups: list[list[_Item]] = []
     for t in seg:
         if drop_bad and is_bad_char(t.ch):
@@ -382,23 +388,35 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
     words: list[Word] = []
     frame_boxes: list[tuple[float, float]] = []
     for g in groups:
-        X0, X1 = min(t.X0 for t in g), max(t.X1 for t in g)
-        Y0, Y1 = min(t.Y0 for t in g), max(t.Y1 for t in g)
-        text = "".join(_clean(t.ch.text) for t in g)
-        fs = float(np.median([t.ch.size or t.em for t in g]))
-        words.append(Word(text, _bbox(*_to_page(X0, Y0, X1, Y1, vertical)), confidence, round(fs, 2),
-                          sum(t.bold for t in g) * 2 > len(g)))
+        if len(g) == 1:
+            t = g[0]
+            X0, Y0, X1, Y1 = t.X0, t.Y0, t.X1, t.Y1
+            text, fs, bold = _clean(t.ch.text), t.ch.size or t.em, t.bold
+        else:
+            X0, X1 = min(t.X0 for t in g), max(t.X1 for t in g)
+            Y0, Y1 = min(t.Y0 for t in g), max(t.Y1 for t in g)
+            text = "".join(_clean(t.ch.text) for t in g)
+            fs = _median([t.ch.size or t.em for t in g])
+            bold = sum(t.bold for t in g) * 2 > len(g)
+        if vertical:
+            box = _bbox(-Y1, X0, -Y0, X1)
+        else:
+            ix0, itop = int(X0), int(Y0)
+            box = BBox(ix0, itop, max(ix0, int(X1 + 0.999)), max(itop, int(Y1 + 0.999)))
+        words.append(Word(text, box, confidence, round(fs, 2), bold))
         frame_boxes.append((X0, X1))
-    if vertical:
-        text = _join_frame(words, frame_boxes, em)
-    else:
-        text = join_words(words, em=em)
-    box = BBox.enclosing(w.bbox for w in words)
+    text = _join_frame(words, frame_boxes, em)
+    box = BBox(min(w.bbox.x0 for w in words), min(w.bbox.top for w in words),
+               max(w.bbox.x1 for w in words), max(w.bbox.bottom for w in words))
     return Line(text, box, tuple(words), confidence)
 
 
 def _join_frame(words: Sequence[Word], spans: Sequence[tuple[float, float]], em: float) -> str:
-    """:func:`join_words` for vertical lines: gaps measured along the line."""
+    """:func:`layoutkit.textutil.join_words` with gaps measured along the
+    line in the writing frame (so it serves vertical lines too): no space
+    between CJK words unless the printed gap exceeds half an em, one space
+    between Latin words."""
+    is_cjk_char = _is_cjk
     out = [words[0].text]
     for (_, prev_end), (start, _), w in zip(spans, spans[1:], words[1:], strict=False):
         left = out[-1]
@@ -456,19 +474,60 @@ def segment(lines: list[Line], vertical: list[bool], data: PdfPageData, photos: 
         from .layout import segment_lines
     except ImportError:  # pragma: no cover - layout module missing
         segment_lines = None  # type: ignore[assignment]
-    if segment_lines is not None:
-        blocks = segment_lines(lines, data.width, data.height, data.dpi, list(data.rules), photos, data.number)
-    else:  # pragma: no cover
+    if segment_lines is None:  # pragma: no cover
         blocks = _fallback_blocks(lines, data.number)
-    vset = {(ln.text, ln.bbox) for ln, v in zip(lines, vertical, strict=True) if v}
+    elif not lines:
+        blocks = []
+    else:
+        blocks = _segment_reduced(segment_lines, lines, data, photos)
+    vset = {id(ln) for ln, v in zip(lines, vertical, strict=True) if v}
     out = []
     for b in blocks:
-        nv = sum((ln.text, ln.bbox) in vset for ln in b.lines)
+        nv = sum(id(ln) in vset for ln in b.lines)
         if b.lines and nv * 2 > len(b.lines):
             # vertical writing: lines (columns) read right to left
             ordered = tuple(sorted(b.lines, key=lambda ln: (-ln.bbox.x1, ln.bbox.top)))
             b = replace(b, lines=ordered, vertical=True)
         out.append(b)
+    return out
+
+
+def _segment_reduced(segment_lines, lines: list[Line], data: PdfPageData, photos: list[BBox]) -> list[Block]:  # noqa: ANN001
+    """Run ``segment_lines`` at a working resolution where the body em is
+    about 8 px (what the layout step reduces its mask to anyway), then map
+    the blocks back to full-resolution lines and boxes.  Rasterising a
+    300-dpi page mask only to shrink it cost more than all the rest of a
+    text-layer page."""
+    heights = sorted(ln.bbox.height for ln in lines)
+    f = max(1, int(heights[len(heights) // 2] / 8))
+    if f == 1:
+        return list(segment_lines(lines, data.width, data.height, data.dpi, list(data.rules), photos, data.number))
+
+    def down(b: BBox) -> BBox:
+        x0, top = b.x0 // f, b.top // f
+        return BBox(x0, top, max(x0 + 1, -(-b.x1 // f)), max(top + 1, -(-b.bottom // f)))
+
+    small: list[Line] = []
+    back: dict[int, Line] = {}
+    for ln in lines:
+        words = tuple(replace(w, bbox=down(w.bbox), font_size=w.font_size / f) for w in ln.words[:1])
+        sl = Line(ln.text, down(ln.bbox), words, ln.confidence)
+        small.append(sl)
+        back[id(sl)] = ln
+    w, h = -(-data.width // f), -(-data.height // f)
+    photo_map = {down(p).as_tuple(): p for p in photos}
+    blocks = segment_lines(small, w, h, max(1, data.dpi // f), [down(r) for r in data.rules],
+                           [down(p) for p in photos], data.number)
+    out = []
+    for b in blocks:
+        full = tuple(back[id(sl)] for sl in b.lines)
+        if full:
+            box = BBox.enclosing(ln.bbox for ln in full)
+        else:
+            box = photo_map.get(b.bbox.as_tuple()) or BBox(b.bbox.x0 * f, b.bbox.top * f,
+                                                           min(data.width, b.bbox.x1 * f),
+                                                           min(data.height, b.bbox.bottom * f))
+        out.append(replace(b, bbox=box, lines=full))
     return out
 
 

@@ -187,6 +187,7 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
     tp = textpage.raw
     n = textpage.count_chars()
     get_box, get_obj = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject
+    is_gen = raw.FPDFText_IsGenerated
     map_err = raw.FPDFText_HasUnicodeMapError
     # the text object's address as a plain int (a cast per character is slow)
     vp = ctypes.c_void_p
@@ -200,7 +201,13 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
         for i in range(n):
             cp = codes[i]
             if cp in _SPACES:
-                continue  # spaces (and pdfium's generated ones): words come from geometry
+                # pdfium's generated spaces/newlines are dropped (words come from
+                # geometry); printed spaces are kept as " " for the line joiner
+                if cp in (0x0A, 0x0D) or is_gen(tp, i) or not get_box(tp, i, prect):
+                    continue
+                x0, top, x1, bottom = frame.rect(rect.left, rect.bottom, rect.right, rect.top)
+                chars.append(PdfChar(" ", x0, top, x1, bottom, 0.0, "", False, False, i))
+                continue
             if not get_box(tp, i, prect):
                 continue
             key = obj_addr(tp_addr, i) or 0

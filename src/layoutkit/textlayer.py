@@ -191,12 +191,13 @@ class _Item:
     Y = -page x, so lines read right to left become rows top to bottom).
     A plain slotted class: thousands are made per page."""
 
-    __slots__ = ("X0", "Y0", "X1", "Y1", "em", "ch", "bold", "yc")
+    __slots__ = ("X0", "Y0", "X1", "Y1", "em", "ch", "bold", "yc", "space_before")
 
     def __init__(self, X0: float, Y0: float, X1: float, Y1: float, em: float, ch: PdfChar, bold: bool) -> None:  # noqa: N803
         self.X0, self.Y0, self.X1, self.Y1 = X0, Y0, X1, Y1
         self.em, self.ch, self.bold = em, ch, bold
         self.yc = (Y0 + Y1) / 2
+        self.space_before = False  # a printed space glyph precedes it on its line
 
 
 def _vertical_flags(chars: Sequence[PdfChar]) -> list[bool]:
@@ -305,7 +306,15 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
     """Cut a row at column gutters: gaps wider than 1.8 em, gaps with a rule
     in them, and gaps that continue as a white channel through the
     neighbouring rows that have text on both sides."""
-    items = [t for t in row.items if not t.ch.text.isspace()]
+    items: list[_Item] = []
+    pending = False
+    for t in row.items:
+        if t.ch.text.isspace():
+            pending = bool(items)
+            continue
+        t.space_before = pending
+        pending = False
+        items.append(t)
     if not items:
         return []
     segs: list[list[_Item]] = [[items[0]]]
@@ -372,12 +381,21 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
     """Words (Latin runs, single CJK characters) and the line text."""
     is_cjk_char = _is_cjk
     em = _median([t.em for t in seg])
+    if len(seg) > 2:
+        # a gap clearly wider than the line's usual (justified) spacing is a
+        # printed space, even where the PDF has no space glyph (one string per
+        # character: pdfium drops lone spaces)
+        gaps = [b.X0 - a.X1 for a, b in zip(seg, seg[1:], strict=False)]
+        limit = _median(gaps) + 0.25 * em
+        for t, g in zip(seg[1:], gaps, strict=True):
+            if g > limit:
+                t.space_before = True
     groups: list[list[_Item]] = []
     for t in seg:
         if drop_bad and is_bad_char(t.ch):
             continue
         cjk = is_cjk_char(t.ch.text)
-        if groups and not cjk:
+        if groups and not cjk and not t.space_before:
             last = groups[-1][-1]
             if not is_cjk_char(last.ch.text) and t.X0 - last.X1 < 0.2 * em:
                 groups[-1].append(t)
@@ -387,7 +405,9 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
         return None
     words: list[Word] = []
     frame_boxes: list[tuple[float, float]] = []
+    spaced: list[bool] = []
     for g in groups:
+        spaced.append(g[0].space_before)
         if len(g) == 1:
             t = g[0]
             X0, Y0, X1, Y1 = t.X0, t.Y0, t.X1, t.Y1
@@ -403,25 +423,28 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
         else:
             ix0, itop = int(X0), int(Y0)
             box = BBox(ix0, itop, max(ix0, int(X1 + 0.999)), max(itop, int(Y1 + 0.999)))
-        words.append(Word(text, box, confidence, round(fs, 2), bold))
+        words.append(Word(text, box, confidence, int(fs * 100 + 0.5) / 100, bold))
         frame_boxes.append((X0, X1))
-    text = _join_frame(words, frame_boxes, em)
+    text = _join_frame(words, frame_boxes, em, spaced)
     box = BBox(min(w.bbox.x0 for w in words), min(w.bbox.top for w in words),
                max(w.bbox.x1 for w in words), max(w.bbox.bottom for w in words))
     return Line(text, box, tuple(words), confidence)
 
 
-def _join_frame(words: Sequence[Word], spans: Sequence[tuple[float, float]], em: float) -> str:
+def _join_frame(words: Sequence[Word], spans: Sequence[tuple[float, float]], em: float,
+                spaced: Sequence[bool] = ()) -> str:
     """:func:`layoutkit.textutil.join_words` with gaps measured along the
     line in the writing frame (so it serves vertical lines too): no space
     between CJK words unless the printed gap exceeds half an em, one space
-    between Latin words."""
+    between Latin words.  ``spaced[i]``: a space glyph was printed before
+    word ``i`` (kept, e.g. "记者 吴梦婷" in a byline)."""
     is_cjk_char = _is_cjk
     out = [words[0].text]
-    for (_, prev_end), (start, _), w in zip(spans, spans[1:], words[1:], strict=False):
+    for i, ((_, prev_end), (start, _), w) in enumerate(zip(spans, spans[1:], words[1:], strict=False), start=1):
         left = out[-1]
         if left and (is_cjk_char(left[-1]) or is_cjk_char(w.text[0])):
-            out.append((" " if start - prev_end > 0.5 * em else "") + w.text)
+            printed = (i < len(spaced) and spaced[i]) or start - prev_end > 0.5 * em
+            out.append((" " if printed else "") + w.text)
         else:
             out.append(" " + w.text)
     return "".join(out).strip()

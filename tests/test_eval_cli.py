@@ -178,3 +178,29 @@ def test_real_page_and_alto_ground_truth() -> None:
     assert len(text) > 30000
     bnl = read(REAL / "bnl-textblocks" / "gt" / "0.xml")
     assert bnl.articles[0].text.startswith("Die Nr. 4 vom 8. Februar 1859 enthält:")
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_generated_sample_ground_truth(lang: str) -> None:
+    gt = SAMPLES / f"sample-{lang}.gt.json"
+    if not gt.exists() or not (SAMPLES / f"sample-{lang}.extracted.txt").exists():
+        pytest.skip("sample ground truth not generated")
+    # the text format derived from the same ground truth scores perfectly
+    s = evaluate(SAMPLES / f"sample-{lang}.gt.txt", gt).summary
+    assert s["cer"] == 0 and s["intact"] == 1.0 and s["articles_split"] == 0 and s["articles_merged"] == 0
+    assert s["breaks_repaired"] == 1.0 and s["boundaries_kept"] == 1.0
+    if lang == "en":
+        assert s["hyphens_total"] > 0 and s["hyphens_right"] == 1.0
+    # the naive extraction: every block its own paragraph, column breaks not repaired,
+    # break hyphens left in; the characters themselves are all there
+    s = evaluate(SAMPLES / f"sample-{lang}.extracted.txt", gt).summary
+    assert s["breaks_total"] > 0 and s["breaks_repaired"] == 0.0
+    assert s["articles_split"] > 0 and s["reading_order"] == 1.0
+    assert s["bag_recall"] > 0.99
+    if lang == "en":
+        assert s["hyphens_right"] < 0.5
+    else:
+        assert s["cer_nows"] == 0.0

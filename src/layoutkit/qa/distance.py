@@ -145,19 +145,20 @@ class Cluster:
     j0: int
     j1: int
     covered: set[int]
+    anchors: list[tuple[int, int]]
 
 
-def cluster_anchors(anchors: list[tuple[int, int]], k: int, gap: int = 24,
-                    horizon: int = 400) -> list[Cluster]:
-    """Group anchors into bands along which output and pattern advance
-    together.  Anchors are taken in output order; each joins the open band
-    whose last anchor it continues best (both sides advance by amounts
-    differing by at most ``gap`` graphemes), else starts a new band.  Bands
-    not continued within ``horizon`` output graphemes are closed."""
+def cluster_anchors(anchors: list[tuple[int, int]], k: int, gap: int = 24) -> list[Cluster]:
+    """Group anchors into bands: runs of text the pattern and the output have
+    in common.  Anchors are taken in output order; each joins the open band
+    whose last anchor it continues best: at most ``2 * gap`` graphemes further
+    in the output, with pattern and output advancing by amounts that differ
+    by at most ``gap``.  Otherwise it starts a new band.  Stray k-grams that
+    common phrases share with other text stay in bands of their own."""
     out: list[Cluster] = []
     open_: list[tuple[Cluster, list[int]]] = []  # band, [last i, last j]
     for i, j in sorted(anchors, key=lambda a: (a[1], a[0])):
-        open_ = [(c, last) for c, last in open_ if j - last[1] <= horizon]
+        open_ = [(c, last) for c, last in open_ if j - last[1] <= 2 * gap]
         best: tuple[int, Cluster, list[int]] | None = None
         for c, last in open_:
             di, dj = i - last[0], j - last[1]
@@ -167,7 +168,7 @@ def cluster_anchors(anchors: list[tuple[int, int]], k: int, gap: int = 24,
             if best is None or cost < best[0]:
                 best = (cost, c, last)
         if best is None:
-            c = Cluster(i, i + k, j, j + k, set())
+            c = Cluster(i, i + k, j, j + k, set(), [])
             out.append(c)
             open_.append((c, [i, j]))
         else:
@@ -176,6 +177,7 @@ def cluster_anchors(anchors: list[tuple[int, int]], k: int, gap: int = 24,
         c.i0, c.i1 = min(c.i0, i), max(c.i1, i + k)
         c.j1 = max(c.j1, j + k)
         c.covered.update(range(i, i + k))
+        c.anchors.append((i, j))
     return out
 
 
@@ -218,7 +220,7 @@ def candidate_windows(m: int, clusters: list[Cluster], n: int, limit: int = 3,
     return merged
 
 
-def find_stretch(pattern: str, index: AnchorIndex) -> tuple[Stretch, list[tuple[int, int]]]:
+def find_stretch(pattern: str, index: AnchorIndex) -> tuple[Stretch, list[Cluster]]:
     """The best contiguous stretch of ``index.text`` for ``pattern``.
 
     Exact inside the candidate windows found by the anchors; a pattern with
@@ -226,7 +228,7 @@ def find_stretch(pattern: str, index: AnchorIndex) -> tuple[Stretch, list[tuple[
     searched in the whole output when it is short, else reported as not
     found (distance = its length, which overstates the error of a pattern
     whose every k-gram is wrong by at most a few percent).  Also returns the
-    anchors, ``(pattern index, output index)`` pairs.
+    bands of anchors found.
     """
     m, text = len(pattern), index.text
     if m == 0:
@@ -241,7 +243,7 @@ def find_stretch(pattern: str, index: AnchorIndex) -> tuple[Stretch, list[tuple[
         d, s, e = infix_align(pattern, text[lo:hi])
         if d < best.distance:
             best = Stretch(lo + s, lo + e, d)
-    return best, anchors
+    return best, clusters
 
 
 def _short_pattern_windows(pattern: str, text: str) -> list[tuple[int, int]]:

@@ -18,8 +18,8 @@ of the whole output text, found regardless of article order):
 * paragraph boundaries *kept*: for two consecutive lines of G (headline,
   paragraphs, captions), the output has a line break between the characters
   either side.
-* *pieces*: output articles holding at least ``piece_fraction`` of G (by
-  k-gram anchors); *split* when more than one; *merged* when an output
+* *pieces*: output articles holding at least ``piece_fraction`` of G and
+  ``min_piece`` graphemes (by bands of k-gram anchors); *split* when more than one; *merged* when an output
   article holds pieces of several ground-truth articles.
 * reading order: fraction of pairs of found articles whose stretches come in
   the ground-truth order (1 - normalised Kendall tau distance); articles
@@ -52,12 +52,16 @@ ALIGNMENT = ("exact infix (semi-global) Levenshtein alignment per article: k-gra
 
 @dataclass(frozen=True)
 class EvalOptions:
-    """Knobs of the evaluation.  ``k`` is the anchor length in graphemes
+    """Knobs of the evaluation.  A piece of an article in an output article
+    must hold ``piece_fraction`` of it and at least ``min_piece`` (and three
+    anchor lengths of) graphemes: shorter shared runs are the boilerplate
+    articles have in common.  ``k`` is the anchor length in graphemes
     (0: 4 for CJK text, 7 otherwise); ``cjk`` forces the Chinese word rule
     (None: decided from the ground truth's language or text)."""
 
     intact_threshold: float = 0.05
     piece_fraction: float = 0.10
+    min_piece: int = 20
     k: int = 0
     cjk: bool | None = None
     keep_diff: bool = True
@@ -338,7 +342,7 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
     for ai, ea in enumerate(encoded):
         g = ea.text
         m = len(g)
-        stretch, anchors = find_stretch(g, index)
+        stretch, bands = find_stretch(g, index)
         s_text = out_text[stretch.start:stretch.end]
         ops = opcodes(g, s_text) if s_text else [("delete", 0, m, 0, 0)]
         pos, eq = _gt_map(ops, m)
@@ -347,11 +351,16 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
         g_nows, s_nows = _nows(g), _nows(s_text)
         d_nows = distance(g_nows, s_nows)
 
-        # pieces: output articles holding a good share of this article
+        # pieces: output articles holding a good share of this article, counted
+        # on bands of anchors (runs of text in common), not on stray k-grams
+        # that common phrases share with any article
         by_out: dict[int, set[int]] = {}
-        for i, j in anchors:
-            by_out.setdefault(art_of[j], set()).update(range(i, i + k))
-        need = max(2 * k, opt.piece_fraction * m)
+        for band in bands:
+            if len(band.covered) < 2 * k:
+                continue
+            for i, j in band.anchors:
+                by_out.setdefault(art_of[j], set()).update(range(i, i + k))
+        need = max(3 * k, opt.min_piece, opt.piece_fraction * m)
         pieces = tuple(sorted(o for o, cov in by_out.items() if len(cov) >= need))
         if not pieces and stretch.end > stretch.start:
             pieces = (art_of[stretch.start],)

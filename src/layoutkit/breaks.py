@@ -34,7 +34,7 @@ LATIN_NO_END = frozenset(
     "der die das und oder mit von zu im ein eine le la les des du de et ou un une au aux".split()
 )
 #: sentence punctuation that a CJK headline does not contain
-_CJK_SENTENCE_PUNCT = set("。，、；")
+_CJK_SENTENCE_PUNCT = set("。，、；,;")
 
 _DATELINE_RES = (
     re.compile(r"^本报讯"),
@@ -162,11 +162,21 @@ def language_of(text: str, preferred: str = "") -> str:
     return guess_language(text)
 
 
-def headline_shaped(text: str) -> bool:
+_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("（", "）"), ("(", ")"), ("《", "》"), ("【", "】"))
+
+
+def unclosed(text: str) -> bool:
+    """An opening quote or bracket in ``text`` is not closed."""
+    return any(text.count(a) > text.count(b) for a, b in _PAIRS)
+
+
+def headline_shaped(text: str, continued: bool = False) -> bool:
     """Short, without sentence punctuation, not ending on a function word:
-    the shape of a headline (or a subhead)."""
+    the shape of a headline (or a subhead).  ``continued``: a later line of
+    a multi-line headline, which may start in lowercase or end on a
+    function word."""
     t = text.strip()
-    if not t or len(t) > 120:
+    if not t or len(t) > 120 or (unclosed(t) and not continued):
         return False
     if cjk_ratio(t) >= 0.3:
         han = sum(is_han(c) for c in t)
@@ -182,6 +192,8 @@ def headline_shaped(text: str) -> bool:
         return False
     if t[-1] in ".,;:-" or t[-1] in CONTINUING_END:
         return False
+    if continued:
+        return True
     if words[-1].lower().strip("\"'") in LATIN_NO_END:
         return False
     if not words[0][0].isupper() and not words[0][0].isdigit() and words[0][0] not in "\"'“‘":
@@ -291,12 +303,17 @@ def continuation(left: str, right: str) -> BreakVerdict:
         return BreakVerdict(False, "right part starts a caption", True)
     if lt[-1] in HYPHENS and len(lt) > 1 and lt[-2].isalpha() and rt[0].isalpha():
         return BreakVerdict(True, "line-end hyphen", True)
+    if unclosed(lt) and not ends_sentence(lt):
+        return BreakVerdict(True, "an opening quote or bracket is not closed before the break", True)
     if dateline_only(lt):
         return BreakVerdict(True, "left part is only a dateline", True)
     if ends_sentence(lt):
         return BreakVerdict(False, f"left part ends a sentence ({lt[-1]!r})", True)
     if ends_with_credit(lt):
         return BreakVerdict(False, "left part ends with a photo credit", True)
+    frag = re.match(r"^([\u3400-\u9fff]{1,3})[。！？]", rt)
+    if frag and is_han(lt[-1]):
+        return BreakVerdict(True, f"right part starts with the sentence tail {frag.group(0)!r}", True)
     if lt[-1] in CONTINUING_END:
         return BreakVerdict(True, f"left part ends with {lt[-1]!r}, inside a sentence", True)
     if lt[-1] in "）)】" :

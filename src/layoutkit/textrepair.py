@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 
 from .breaks import (
     CJK_SPACE_RE,
+    Glue,
     cjk_ratio,
     cjk_space_at,
     continuation,
     display_width,
+    ends_sentence,
     excerpt_left,
     excerpt_right,
     glue,
@@ -39,6 +41,7 @@ from .breaks import (
     is_han,
     language_of,
     title_case,
+    word_spanning,
 )
 from .errors import BadInput
 from .model import Article, BlockKind, Join, JoinKind, Paragraph
@@ -52,11 +55,15 @@ class TextRepairOptions:
     (join_lines, join_columns, join_pages, dehyphenate, remove_cjk_spaces,
     language); ``headlines`` turns headline/article detection on;
     ``article_gap`` is the number of blank lines that always separates
-    articles (when it is more than the usual paragraph gap)."""
+    articles (when it is more than the usual paragraph gap);
+    ``inline_hyphens`` also weighs hyphens inside lines of Latin text
+    ("equip-ment": extractors often keep a line-end hyphen when they join
+    the lines of a block) with the lexicon."""
 
     repair: RepairOptions = field(default_factory=RepairOptions)
     headlines: bool = True
     article_gap: int = 3
+    inline_hyphens: bool = True  # "recon-struction" inside a line: a line-end hyphen the extractor kept
 
 
 @dataclass(frozen=True)
@@ -181,12 +188,21 @@ def _is_headline_block(chunk: list[_Piece]) -> bool:
     """Several short lines without sentence punctuation (a multi-line headline)."""
     if len(chunk) < 2 or len(chunk) > 4:
         return False
-    if not all(headline_shaped(p.text) for p in chunk):
+    if not headline_shaped(chunk[0].text) or not all(
+            headline_shaped(p.text, continued=True) for p in chunk[1:]):
         return False
     if all(cjk_ratio(p.text) >= 0.3 for p in chunk):
         return all(sum(is_han(c) for c in p.text) <= 20 for p in chunk)
     # Latin: title case or all capitals on every line, or very short lines
     return all(title_case(p.text) or p.text.isupper() or len(p.text.split()) <= 3 for p in chunk)
+
+
+def _is_deck(first: str, second: str) -> bool:
+    """Two CJK headline lines that are each a whole phrase (a main title and
+    a deck) rather than one title wrapped: both long and no word spans the
+    line break."""
+    long = all(sum(is_han(c) for c in t) >= 8 for t in (first, second))
+    return long and cjk_ratio(first + second) >= 0.3 and not word_spanning(first, second)
 
 
 def _is_wrapped(chunk: list[_Piece]) -> bool:
@@ -248,6 +264,32 @@ def _remove_cjk_spaces(u: _Unit) -> None:
     u.text = "".join(out)
 
 
+_INLINE_HYPHEN_RE = re.compile(r"(?<![\w-])([^\W\d_]+(?:-[^\W\d_]+)*)-([a-zà-öø-ÿß][^\W\d_]*)")
+
+
+def _dehyphenate_inline(u: _Unit, language: str) -> None:
+    """Remove hyphens inside words that the lexicon says are break hyphens
+    (the joined form is a word, a half is not); compounds keep theirs."""
+    from .hyphenation import decide
+
+    t = u.text
+    out: list[str] = []
+    last = 0
+    for m in _INLINE_HYPHEN_RE.finditer(t):
+        left, right = m.group(1), m.group(2)
+        d = decide(left, right, language)
+        if d.keep:
+            continue
+        cut = m.end(1)
+        out.append(t[last:cut])
+        last = cut + 1
+        u.joins.append(Join(JoinKind.HYPHEN, t[max(0, cut - 10):cut + 1], t[cut + 1:cut + 11],
+                            "hyphen inside a line, a line-end hyphen kept by the extractor: " + d.reason,
+                            removed="-", left_ref=f"line:{u.first}", right_ref=f"line:{u.last}"))
+    out.append(t[last:])
+    u.text = "".join(out)
+
+
 def _units(pieces: list[_Piece], opts: TextRepairOptions, language: str) -> list[_Unit]:
     """Lines -> units: a headline block becomes one unit; wrapped lines of a
     chunk are joined (LINE joins); other lines stay units of their own."""
@@ -259,6 +301,8 @@ def _units(pieces: list[_Piece], opts: TextRepairOptions, language: str) -> list
             u = _Unit(chunk[0].text, first.line, first.line, headline_block=True, sep_before=first.sep)
             for p in chunk[1:]:
                 g = glue(u.text, p.text, language, dehyphenate=False)
+                if g.sep == "" and _is_deck(u.text, p.text):
+                    g = Glue(g.left, g.right, " ", "", False, "two headline decks")
                 u.joins.append(Join(JoinKind.LINE, excerpt_left(u.text), excerpt_right(p.text),
                                     "headline lines joined", inserted=g.sep,
                                     left_ref=f"line:{u.last}", right_ref=f"line:{p.line}"))
@@ -307,7 +351,18 @@ def _is_headline(units: list[_Unit], i: int) -> bool:
     if nxt is None and u.sep_before in ("blank", "gap") and not _CREDIT_RE.search(u.text):
         return True  # a headline-shaped last block stands alone (an article with only a headline)
     at_start = u.sep_before in ("start", "gap")
-    return at_start and nxt is not None and nxt.sep_before != "gap"
+    if at_start and nxt is not None and nxt.sep_before != "gap":
+        return True
+    prev = units[i - 1] if i else None
+    if (prev is not None and nxt is not None and u.sep_before in ("blank", "gap")
+            and nxt.sep_before in ("blank", "page") and ends_sentence(prev.text)):
+        # a short phrase between finished sentences: a headline unless
+        # punctuation ties it to what follows
+        if cjk_ratio(u.text) < 0.3 and not (title_case(u.text) or u.text.isupper()):
+            return False  # Latin body text that happens to be short
+        v = continuation(u.text, nxt.text)
+        return not (v.join and v.strong)
+    return False
 
 
 def repair_text(text: str, options: TextRepairOptions | RepairOptions | None = None) -> RepairResult:
@@ -360,7 +415,18 @@ def repair_text(text: str, options: TextRepairOptions | RepairOptions | None = N
     for u, is_head in zip(merged, merged_head, strict=True):
         if ro.remove_cjk_spaces:
             _remove_cjk_spaces(u)
+        if ro.dehyphenate and opts.inline_hyphens and language in ("en", "de", "fr"):
+            _dehyphenate_inline(u, language)
         ref = f"line:{u.first}" if u.first == u.last else f"line:{u.first}-{u.last}"
+        if is_head and cur_head and not cur_paras and u.sep_before in ("blank", "newline"):
+            # a second headline right under the first: a deck of the same headline
+            cur_joins.append(Join(JoinKind.LINE, excerpt_left(cur_head), excerpt_right(u.text),
+                                  "headline deck joined to the headline", inserted=" ",
+                                  left_ref=cur_refs[-1] if cur_refs else "", right_ref=ref))
+            cur_head = cur_head + " " + u.text
+            cur_joins.extend(u.joins)
+            cur_refs.append(ref)
+            continue
         if is_head or (u.sep_before == "gap" and (cur_head or cur_paras)):
             flush()
             cur_head, cur_paras, cur_joins, cur_refs = "", [], [], []

@@ -307,8 +307,8 @@ def run_bnl(engines: list[str]) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------- whole fixture pages
-def run_pages(engines: list[str], limit: int) -> dict[str, Any]:
-    gts = sorted((ROOT / "fixtures").rglob("*.gt.txt"))[:limit]
+def run_pages(engines: list[str], limit: int, fixtures: Path) -> dict[str, Any]:
+    gts = sorted(fixtures.rglob("*.gt.txt"))[:limit]
     if not gts or not (ROOT / "src/layoutkit/cli/convert.py").exists():
         return {"skipped": "no fixtures/*.gt.txt or no convert command yet"}
     out: dict[str, Any] = {}
@@ -356,7 +356,8 @@ def main() -> None:
     ap.add_argument("--engines", default="tesseract,rapidocr,auto")
     ap.add_argument("--sections", default="crops,jingbao,bnl,pages")
     ap.add_argument("--samples", type=int, default=2, help="crops per (script, degradation)")
-    ap.add_argument("--pages", type=int, default=6, help="fixture pages at most")
+    ap.add_argument("--pages", type=int, default=12, help="fixture pages at most")
+    ap.add_argument("--fixtures", default=str(ROOT / "fixtures"), help="folder with *.gt.txt pages")
     ap.add_argument("--out", default=str(ROOT / "bench" / "engines.json"))
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
@@ -372,7 +373,7 @@ def main() -> None:
     if "bnl" in sections:
         result["bnl"] = run_bnl(engines)
     if "pages" in sections:
-        result["pages"] = run_pages(engines, args.pages)
+        result["pages"] = run_pages(engines, args.pages, Path(args.fixtures))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out_path}", file=sys.stderr)

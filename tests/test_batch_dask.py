@@ -3,6 +3,7 @@ local pool gives the same outputs; resume works across the two."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,9 @@ def test_dask_cluster_outputs_equal_local_run(tmp_path: Path) -> None:
                                     **common))  # type: ignore[arg-type]
         files, _ = last_run(tmp_path / "dask")
         # work really went to the cluster's worker processes
-        worker_pids = {w["pid"] for w in cluster.scheduler_info()["workers"].values()}
+        with distributed.Client(cluster.scheduler_address) as client:
+            worker_pids = set(client.run(os.getpid).values())
+        assert len(worker_pids) == 2
         assert {f["worker"]["pid"] for f in files if f.get("worker")} <= worker_pids
         # resume on the cluster skips everything that is done
         again = run_batch(BatchConfig(outdir=str(tmp_path / "dask"), scheduler=cluster.scheduler_address,

@@ -40,7 +40,7 @@ def misbehaving_task(task: BatchTask) -> dict:
 def test_pool_survives_crash_kill_hang_and_exception() -> None:
     env_before = os.environ.get("OPENCV_FOR_THREADS_NUM")
     names = ["ok0", "crash1", "ok2", "kill3", "hang4", "raise5", "ok6", "ok7"]
-    pool = LocalPool(misbehaving_task, jobs=2, page_timeout=2.0, max_pages=0)
+    pool = LocalPool(misbehaving_task, jobs=2, page_timeout=1.0, max_pages=0)
     t0 = time.monotonic()
     results = {r["stem"]: r for r in pool.run([_task(i, n) for i, n in enumerate(names)])}
     elapsed = time.monotonic() - t0
@@ -61,8 +61,8 @@ def test_pool_survives_crash_kill_hang_and_exception() -> None:
 
 
 def test_time_limit_scales_with_pages() -> None:
-    # 2 pages x 1.5 s: a task sleeping 2 s would pass, one page at 1.5 s would not
-    pool = LocalPool(sleepy_task, jobs=1, page_timeout=1.5, max_pages=0)
+    # 2 pages x 0.7 s: a task sleeping 1 s passes, one page at 0.7 s does not
+    pool = LocalPool(sleepy_task, jobs=2, page_timeout=0.7, max_pages=0)
     res = list(pool.run([_task(0, "two", pages=2), _task(1, "one", pages=1)]))
     by = {r["stem"]: r for r in res}
     assert by["two"]["status"] == "ok"
@@ -70,7 +70,7 @@ def test_time_limit_scales_with_pages() -> None:
 
 
 def sleepy_task(task: BatchTask) -> dict:
-    time.sleep(2.0)
+    time.sleep(1.0)
     res = base_result(task)
     res["status"] = "ok"
     return res

@@ -204,3 +204,14 @@ def test_generated_sample_ground_truth(lang: str) -> None:
         assert s["hyphens_right"] < 0.5
     else:
         assert s["cer_nows"] == 0.0
+
+
+@pytest.mark.real
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real not present")
+def test_real_page_against_itself_is_perfect() -> None:
+    # 166 text blocks with repeated notices, one-letter blocks and near-duplicate
+    # lines: regressions once made them "merged" or out of order
+    f = REAL / "chronam" / "der-nordstern_1878-01-03_p1.alto.xml"
+    s = evaluate(f, f).summary
+    assert s["articles"] == 166 and s["cer"] == 0 and s["intact"] == 1.0
+    assert s["articles_split"] == 0 and s["articles_merged"] == 0 and s["reading_order"] == 1.0

@@ -221,29 +221,45 @@ def candidate_windows(m: int, clusters: list[Cluster], n: int, limit: int = 3,
 
 
 def find_stretch(pattern: str, index: AnchorIndex) -> tuple[Stretch, list[Cluster]]:
-    """The best contiguous stretch of ``index.text`` for ``pattern``.
+    """The best contiguous stretch of ``index.text`` for ``pattern`` (the
+    first of :func:`find_stretches`), and the bands of anchors found."""
+    cands, bands = find_stretches(pattern, index)
+    return cands[0], bands
 
-    Exact inside the candidate windows found by the anchors; a pattern with
-    no anchor at all (missing, or too garbled for any k-gram to survive) is
-    searched in the whole output when it is short, else reported as not
-    found (distance = its length, which overstates the error of a pattern
-    whose every k-gram is wrong by at most a few percent).  Also returns the
-    bands of anchors found.
+
+def find_stretches(pattern: str, index: AnchorIndex) -> tuple[list[Stretch], list[Cluster]]:
+    """Candidate stretches of ``index.text`` for ``pattern``, best first.
+
+    Exact inside each candidate window found by the anchors (one stretch per
+    window), and every verbatim occurrence (up to 20); a short pattern
+    (under two k-grams, e.g. a one-line heading) with neither gets
+    rapidfuzz's partial-ratio alignment.  A longer pattern with no anchor at all
+    (missing, or too garbled for any k-gram to survive) is reported as not
+    found: distance = its length, which overstates the error of a pattern
+    whose every k-gram is wrong by at most a few percent.  Several
+    candidates let the caller break ties where the output repeats text.
+    The empty stretch (distance = length) is always the last candidate.
     """
     m, text = len(pattern), index.text
     if m == 0:
-        return Stretch(0, 0, 0), []
+        return [Stretch(0, 0, 0)], []
     anchors = index.anchors(pattern)
     clusters = cluster_anchors(anchors, index.k)
     windows = candidate_windows(m, clusters, len(text))
-    if not windows and m <= 2 * index.k:
+    cands: list[Stretch] = []
+    at = text.find(pattern)
+    while at >= 0 and len(cands) < 20:
+        cands.append(Stretch(at, at + m, 0))
+        at = text.find(pattern, at + 1)
+    if not cands and not windows and m < 2 * index.k:
         windows = _short_pattern_windows(pattern, text)
-    best = Stretch(0, 0, m)
     for lo, hi in windows:
         d, s, e = infix_align(pattern, text[lo:hi])
-        if d < best.distance:
-            best = Stretch(lo + s, lo + e, d)
-    return best, clusters
+        if d < m:
+            cands.append(Stretch(lo + s, lo + e, d))
+    cands.sort(key=lambda c: (c.distance, c.start))
+    cands.append(Stretch(0, 0, m))
+    return cands, clusters
 
 
 def _short_pattern_windows(pattern: str, text: str) -> list[tuple[int, int]]:

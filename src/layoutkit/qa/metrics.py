@@ -41,7 +41,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..textutil import is_cjk_char, is_cjk_text
 from . import words as wordseg
-from .distance import AnchorIndex, Op, distance, find_stretch, opcodes
+from .distance import AnchorIndex, Op, Stretch, distance, find_stretches, opcodes
 from .graphemes import GraphemeCodec, nfc
 from .readers import RefArticle, RefDoc
 
@@ -282,6 +282,16 @@ def _word_distance(gt_text: str, out_text: str, cjk: bool) -> tuple[int, int]:
     return len(gw), int(Levenshtein.distance(gw, ow)) if gw or ow else 0
 
 
+def _pick(cands: list[Stretch], claimed: bytearray) -> Stretch:
+    """The candidate with the least distance; among equals, the one
+    overlapping the least output already claimed, then the first."""
+    best = cands[0].distance
+    ties = [c for c in cands if c.distance == best]
+    if len(ties) == 1:
+        return ties[0]
+    return min(ties, key=lambda c: (sum(claimed[c.start:c.end]), c.start))
+
+
 @dataclass
 class _EncodedArticle:
     ref: RefArticle
@@ -336,13 +346,18 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
 
     index = AnchorIndex(out_text, k)
     encoded = [_encode_article(a, codec) for a in gt.articles if a.text]
-    results: list[dict[str, Any]] = []
-    piece_sets: list[tuple[int, ...]] = []
+    results: list[dict[str, Any]] = [{} for _ in encoded]
+    piece_sets: list[tuple[int, ...]] = [() for _ in encoded]
     covered_out = bytearray(len(out_text))
-    for ai, ea in enumerate(encoded):
+    # Longest articles first: where the output repeats text (a short heading
+    # also found inside a longer article, a repeated notice), equally good
+    # stretches are broken in favour of output not yet claimed by another.
+    for ai in sorted(range(len(encoded)), key=lambda x: (-len(encoded[x].text), x)):
+        ea = encoded[ai]
         g = ea.text
         m = len(g)
-        stretch, bands = find_stretch(g, index)
+        cands, bands = find_stretches(g, index)
+        stretch = _pick(cands, covered_out)
         s_text = out_text[stretch.start:stretch.end]
         ops = opcodes(g, s_text) if s_text else [("delete", 0, m, 0, 0)]
         pos, eq = _gt_map(ops, m)
@@ -351,20 +366,29 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
         g_nows, s_nows = _nows(g), _nows(s_text)
         d_nows = distance(g_nows, s_nows)
 
-        # pieces: output articles holding a good share of this article, counted
-        # on bands of anchors (runs of text in common), not on stray k-grams
-        # that common phrases share with any article
+        # pieces: output articles holding a good share of this article.  The
+        # stretch gives the characters it matched; bands of anchors (runs of
+        # text in common, not stray k-grams of common phrases) find the parts
+        # the stretch misses elsewhere.  Text the stretch already matched is
+        # not counted again where the output (or the page) repeats it.
         by_out: dict[int, set[int]] = {}
+        for tag, i1, i2, j1, _j2 in ops:
+            if tag == "equal":
+                for t in range(i2 - i1):
+                    by_out.setdefault(art_of[stretch.start + j1 + t], set()).add(i1 + t)
         for band in bands:
             if len(band.covered) < 2 * k:
                 continue
             for i, j in band.anchors:
-                by_out.setdefault(art_of[j], set()).update(range(i, i + k))
+                if not any(eq[i:i + k]):
+                    by_out.setdefault(art_of[j], set()).update(range(i, i + k))
         need = max(3 * k, opt.min_piece, opt.piece_fraction * m)
         pieces = tuple(sorted(o for o, cov in by_out.items() if len(cov) >= need))
-        if not pieces and stretch.end > stretch.start:
+        if not pieces and stretch.end > stretch.start and m >= k:
+            # too short to be in pieces (an article shorter than an anchor, a
+            # drop capital, is found in many places: no split/merge verdict)
             pieces = (art_of[stretch.start],)
-        piece_sets.append(pieces)
+        piece_sets[ai] = pieces
 
         # column breaks and paragraph boundaries
         b_total = b_ok = 0
@@ -409,7 +433,7 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
         cer_nows = d_nows / len(g_nows) if g_nows else 0.0
         diff = tuple((tag, codec.decode(g[i1:i2]), codec.decode(s_text[j1:j2]))
                      for tag, i1, i2, j1, j2 in ops) if opt.keep_diff else ()
-        results.append(dict(
+        results[ai] = (dict(
             index=ai, id=ea.ref.id, headline=ea.ref.headline, gt_chars=m,
             distance=stretch.distance, cer=cer, gt_chars_nows=len(g_nows), distance_nows=d_nows,
             cer_nows=cer_nows, gt_words=gw, word_distance=wd, wer=(wd / gw if gw else 0.0),

@@ -116,7 +116,7 @@ tr.bad td{background:#fff2f0}
 del{background:#ffc9c9;text-decoration:line-through}
 ins{background:#b9f2c4;text-decoration:none}
 mark.r{background:#ffe08a}
-.nl{color:#aaa}
+.nl,.sp{color:#888}
 .legend span{margin-right:1.2em}
 h3{margin-bottom:.2em}
 .meta{color:#555;font-size:90%}
@@ -125,8 +125,13 @@ h3{margin-bottom:.2em}
 """
 
 
-def _esc(text: str) -> str:
-    return html.escape(text).replace("\n", '<span class="nl">↵</span>\n')
+def _esc(text: str, changed: bool = False) -> str:
+    """HTML for a run of text; in a changed run spaces show as ␣ so that a
+    missing or extra space can be seen."""
+    out = html.escape(text)
+    if changed:
+        out = out.replace(" ", '<span class="sp">␣</span>').replace("\u3000", '<span class="sp">□</span>')
+    return out.replace("\n", '<span class="nl">↵</span>\n')
 
 
 def _sides(a: ArticleResult) -> tuple[str, str]:
@@ -136,12 +141,12 @@ def _sides(a: ArticleResult) -> tuple[str, str]:
             left.append(_esc(g))
             right.append(_esc(o))
         elif tag == "delete":
-            left.append(f"<del>{_esc(g)}</del>")
+            left.append(f"<del>{_esc(g, True)}</del>")
         elif tag == "insert":
-            right.append(f"<ins>{_esc(o)}</ins>")
+            right.append(f"<ins>{_esc(o, True)}</ins>")
         else:
-            left.append(f'<mark class="r">{_esc(g)}</mark>')
-            right.append(f'<mark class="r">{_esc(o)}</mark>')
+            left.append(f'<mark class="r">{_esc(g, True)}</mark>')
+            right.append(f'<mark class="r">{_esc(o, True)}</mark>')
     return "".join(left), "".join(right)
 
 
@@ -247,7 +252,7 @@ def to_html(result: EvalResult, thresholds: dict[str, float] | None = None) -> b
     parts.append("<h2>Articles, worst first</h2>"
                  '<p class="legend"><span><del>missing in output</del></span>'
                  '<span><ins>extra in output</ins></span><span><mark class="r">different</mark></span>'
-                 '<span class="nl">↵ line break</span></p>')
+                 '<span class="nl">↵ line break</span><span class="sp">␣ space (where changed)</span></p>')
     items = [(a.cer, p, a) for p in result.pages for a in p.articles]
     items.sort(key=lambda x: (-x[0], x[1].name, x[2].index))
     for _, p, a in items:

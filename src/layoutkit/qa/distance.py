@@ -128,7 +128,7 @@ class AnchorIndex:
     def anchors(self, pattern: str) -> list[tuple[int, int]]:
         """``(i, j)`` pairs with ``pattern[i:i+k] == text[j:j+k]``."""
         k, get = self.k, self._index.get
-        out = []
+        out: list[tuple[int, int]] = []
         for i in range(len(pattern) - k + 1):
             pos = get(pattern[i:i + k])
             if pos:

@@ -339,10 +339,10 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
         out_bounds.append((p, p + len(part)))
         p += len(part) + 2
     art_of = [0] * len(out_text)
-    for oi, (a, b) in enumerate(out_bounds):
-        art_of[a:b] = [oi] * (b - a)
-        if b < len(out_text):
-            art_of[b:b + 2] = [oi, oi]
+    for oi, (lo, hi) in enumerate(out_bounds):
+        art_of[lo:hi] = [oi] * (hi - lo)
+        if hi < len(out_text):
+            art_of[hi:hi + 2] = [oi, oi]
 
     index = AnchorIndex(out_text, k)
     encoded = [_encode_article(a, codec) for a in gt.articles if a.text]
@@ -374,8 +374,8 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
         by_out: dict[int, set[int]] = {}
         for tag, i1, i2, j1, _j2 in ops:
             if tag == "equal":
-                for t in range(i2 - i1):
-                    by_out.setdefault(art_of[stretch.start + j1 + t], set()).add(i1 + t)
+                for off in range(i2 - i1):
+                    by_out.setdefault(art_of[stretch.start + j1 + off], set()).add(i1 + off)
         for band in bands:
             if len(band.covered) < 2 * k:
                 continue
@@ -409,7 +409,9 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
         h_total = h_ok = 0
         for h in ea.ref.hyphens:
             line = ea.para_line.get(h.paragraph)
-            para = nfc(ea.ref.paragraphs[h.paragraph]) if line is not None else ""
+            if line is None:
+                continue
+            para = nfc(ea.ref.paragraphs[h.paragraph])
             word = nfc(h.word)
             hits = [x for x in range(len(para)) if para.startswith(word, x)] if word else []
             if not hits:
@@ -451,7 +453,7 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
     for ai, pieces in enumerate(piece_sets):
         for o in pieces:
             holders.setdefault(o, []).append(ai)
-    articles = []
+    articles: list[ArticleResult] = []
     for ai, r in enumerate(results):
         others = sorted({b for o in piece_sets[ai] for b in holders.get(o, []) if b != ai})
         articles.append(ArticleResult(merged_with=tuple(results[b]["id"] for b in others), **r))

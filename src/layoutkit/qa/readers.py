@@ -122,7 +122,7 @@ def read_text(data: bytes | str, path: str = "<text>") -> RefDoc:
         text = data
     if "\x00" in text:
         raise BadInput(f"{path}: binary data, not a text file; give a .txt, .json, PAGE or ALTO file")
-    articles = []
+    articles: list[RefArticle] = []
     block: list[str] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") + [""]:
         line = raw.strip()
@@ -150,7 +150,7 @@ def _read_json(p: Path, data: bytes) -> RefDoc:
 
 
 def _read_groundtruth(p: Path, d: dict[str, Any]) -> RefDoc:
-    arts = []
+    arts: list[RefArticle] = []
     try:
         for n, a in enumerate(d.get("articles", [])):
             paras = [str(x).strip() for x in a.get("paragraphs", [])]
@@ -270,7 +270,7 @@ def _read_page(p: Path, root: Any) -> RefDoc:
     if not groups:
         groups = [[rid] for rid in order]
         notes.append("articles = text regions in document order (no reading order)")
-    arts = []
+    arts: list[RefArticle] = []
     for refs in groups:
         texts = [(regions[r].get("type", ""), _page_region_text(regions[r])) for r in refs if r in regions]
         texts = [(k, t) for k, t in texts if t.strip()]
@@ -300,7 +300,7 @@ def _group_refs(group: Any) -> list[str]:
 
 
 def _read_alto(p: Path, root: Any) -> RefDoc:
-    arts = []
+    arts: list[RefArticle] = []
     for block in (el for el in root.iter() if _local(el.tag) == "TextBlock"):
         lines = []
         pending_part2 = False

@@ -28,6 +28,14 @@ CONTINUING_END = set("、，：；,;:（(《〈「『【“‘—–/&+")
 #: characters a Chinese word or phrase practically never ends with (prefixes,
 #: prepositions, conjunctions, structural particles)
 CJK_NO_WORD_END = set("第的和与及或把被从向将对其之所并且而每各该本某此这那")
+#: Chinese words that need a complement (an object, a clause) and so do not
+#: end a headline or a paragraph
+CJK_NO_PHRASE_END = frozenset(
+    "具有 进行 实现 加强 推动 推进 成为 作为 包括 通过 对于 关于 根据 按照 为了 随着 由于 以及 "
+    "等于 属于 位于 来自 涉及 围绕 针对 面向 带来 需要 得到 受到 进入 提供 提出 表示 认为 指出 "
+    "强调 介绍 显示 表明 达到 超过 不断 继续 开始 进一步 积极 全面 深入 持续 共同 主要 相关 "
+    "是 有 将 要 让 使 给 比 为 就 也 都 还 已 正 会 能 可 应".split()
+)
 #: Latin function words a headline or paragraph does not end with
 LATIN_NO_END = frozenset(
     "the a an of to in on at by for with and or but from as into that than "
@@ -186,7 +194,7 @@ def headline_shaped(text: str, continued: bool = False) -> bool:
             return False
         if t[-1] in CJK_NO_WORD_END or t[-1] in CONTINUING_END or t[-1] in "-":
             return False
-        return True
+        return not needs_complement(t)
     words = t.split()
     if len(words) > 16 or not words:
         return False
@@ -199,6 +207,16 @@ def headline_shaped(text: str, continued: bool = False) -> bool:
     if not words[0][0].isupper() and not words[0][0].isdigit() and words[0][0] not in "\"'“‘":
         return False
     return True
+
+
+def needs_complement(text: str) -> str:
+    """The last word of CJK ``text`` when it needs a complement ("具有",
+    "进行"), else ``""``."""
+    t = text.rstrip()[-8:]
+    if not t or not is_han(t[-1]):
+        return ""
+    toks = _jieba().lcut(t)  # type: ignore[attr-defined]
+    return str(toks[-1]) if toks and toks[-1] in CJK_NO_PHRASE_END else ""
 
 
 def word_spanning(left: str, right: str, context: int = 6) -> str:
@@ -324,6 +342,9 @@ def continuation(left: str, right: str) -> BreakVerdict:
         tok = word_spanning(lt, rt)
         if tok:
             return BreakVerdict(True, f"the word {tok!r} spans the break", True, True)
+        need = needs_complement(lt)
+        if need:
+            return BreakVerdict(True, f"left part ends with {need!r}, which needs a complement", True, True)
         return BreakVerdict(True, "no sentence end before the break")
     if lt[-1].isalnum():
         if rt[0].islower():

@@ -31,6 +31,7 @@ from .breaks import (
     continuation,
     display_width,
     ends_sentence,
+    ends_with_credit,
     excerpt_left,
     excerpt_right,
     glue,
@@ -199,10 +200,14 @@ def _is_headline_block(chunk: list[_Piece]) -> bool:
 
 def _is_deck(first: str, second: str) -> bool:
     """Two CJK headline lines that are each a whole phrase (a main title and
-    a deck) rather than one title wrapped: both long and no word spans the
-    line break."""
-    long = all(sum(is_han(c) for c in t) >= 8 for t in (first, second))
-    return long and cjk_ratio(first + second) >= 0.3 and not word_spanning(first, second)
+    a deck) rather than one title wrapped: no word spans the line break, and
+    the first line is the shorter or both are long."""
+    n1, n2 = (sum(is_han(c) for c in t) for t in (first, second))
+    if cjk_ratio(first + second) < 0.3 or word_spanning(first, second):
+        return False
+    # a wrapped title fills its first line; a shorter first line, or two long
+    # lines, are two phrases
+    return n1 < n2 or min(n1, n2) >= 10
 
 
 def _is_wrapped(chunk: list[_Piece]) -> bool:
@@ -355,7 +360,7 @@ def _is_headline(units: list[_Unit], i: int) -> bool:
         return True
     prev = units[i - 1] if i else None
     if (prev is not None and nxt is not None and u.sep_before in ("blank", "gap")
-            and nxt.sep_before in ("blank", "page") and ends_sentence(prev.text)):
+            and nxt.sep_before in ("blank", "page") and (ends_sentence(prev.text) or ends_with_credit(prev.text))):
         # a short phrase between finished sentences: a headline unless
         # punctuation ties it to what follows
         if cjk_ratio(u.text) < 0.3 and not (title_case(u.text) or u.text.isupper()):

@@ -208,7 +208,7 @@ def set_headline(fb: FontBook, font: str, size: int, text: str, width: float, la
     while True:
         lines = _wrap_plain(fb, font, size, text, width, lang)
         if len(lines) <= max_lines or size <= min_size:
-            return size, lines
+            return size, [ln for ln in lines if ln]
         size = int(size * 0.9)
 
 
@@ -229,7 +229,17 @@ def _wrap_plain(fb: FontBook, font: str, size: int, text: str, width: float, lan
                 continue
             if fb.width(font, size, a) <= width and fb.width(font, size, b) <= width:
                 return [a, b]
-        return ["".join(units[:k]) for k in range(3)]  # three lines: too long, caller shrinks
+        # does not fit in two lines: greedy wrap (the caller shrinks the size)
+        out: list[str] = []
+        cur = ""
+        for u in units:
+            if cur and fb.width(font, size, cur + u) > width and u[0] not in NO_START:
+                out.append(cur)
+                cur = u
+            else:
+                cur += u
+        out.append(cur)
+        return out if len(out) > 2 else out + [""] * (3 - len(out))
     words = text.split(" ")
     lines: list[str] = []
     cur = ""

@@ -215,3 +215,30 @@ def test_real_page_against_itself_is_perfect() -> None:
     s = evaluate(f, f).summary
     assert s["articles"] == 166 and s["cer"] == 0 and s["intact"] == 1.0
     assert s["articles_split"] == 0 and s["articles_merged"] == 0 and s["reading_order"] == 1.0
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+
+
+def test_fixture_folder_in_directory_mode(tmp_path: Path) -> None:
+    gts = sorted(FIXTURES.glob("*.gt.json")) if FIXTURES.is_dir() else []
+    if not gts:
+        pytest.skip("no generated fixture pages")
+    exact, naive = tmp_path / "exact", tmp_path / "naive"
+    exact.mkdir()
+    naive.mkdir()
+    for g in gts:
+        stem = g.name[: -len(".gt.json")]
+        (exact / f"{stem}.txt").write_bytes((FIXTURES / f"{stem}.gt.txt").read_bytes())
+        (naive / f"{stem}.txt").write_bytes((FIXTURES / f"{stem}.extracted.txt").read_bytes())
+    # the fixture folder itself is the ground truth: .gt.json preferred over
+    # .gt.txt, .extracted.txt and images ignored
+    res = evaluate(exact, FIXTURES)
+    assert len(res.pages) == len(gts) and not res.missing_outputs
+    assert all(p.gt_format == "groundtruth-json" for p in res.pages)
+    s = res.summary
+    assert s["cer"] == 0 and s["intact"] == 1.0 and s["reading_order"] == 1.0
+    assert s["articles_split"] == 0 and s["articles_merged"] == 0
+    assert s["breaks_total"] > 0 and s["breaks_repaired"] == 1.0 and s["boundaries_kept"] == 1.0
+    s = evaluate(naive, FIXTURES).summary
+    assert s["breaks_repaired"] < 0.05 and s["bag_recall"] > 0.99 and s["articles_split"] > 0

@@ -136,3 +136,40 @@ def test_committed_fixtures_are_consistent() -> None:
         degs.add(gt["pages"][0]["degradation"])
         assert any(is_cjk_char(c) for c in gt_text(gt)) == (gt["language"] == "zh")
     assert langs == {"zh", "en"} and len(degs) >= 7
+
+
+def test_committed_born_digital_pdfs_carry_the_text() -> None:
+    import pdfplumber
+
+    files = sorted((ROOT / "fixtures" / "pdf").glob("*.pdf"))
+    assert len(files) >= 4
+    for f in files:
+        gt = json.loads((f.parent / (f.stem + ".gt.json")).read_text("utf-8"))
+        assert gt["pages"][0]["pdf_kind"] == "born-digital"
+        with pdfplumber.open(f) as pdf:
+            text = "".join(c["text"] for page in pdf.pages for c in page.chars)
+            assert abs(pdf.pages[0].width * 300 / 72 - gt["pages"][0]["width"]) < 2
+        want = Counter(c for c in gt_text(gt) if not c.isspace())
+        have = Counter(c for c in text if not c.isspace())
+        assert not (want - have), (f.name, want - have)
+
+
+def test_jump_documents_hold_one_article_over_two_pages() -> None:
+    from PIL import Image
+
+    files = sorted((ROOT / "fixtures" / "docs").glob("*.gt.json"))
+    assert {json.loads(f.read_text("utf-8"))["language"] for f in files} == {"zh", "en"}
+    for f in files:
+        gt = json.loads(f.read_text("utf-8"))
+        with Image.open(f.parent / gt["source"]) as im:
+            assert im.n_frames == 2
+        assert (f.parent / gt["also"][0]).is_file()
+        cont = [a for a in gt["articles"] if a["pages"] == [1, 2]]
+        assert len(cont) == 1 and len(cont[0]["jumps"]) == 2
+        page_breaks = [b for b in cont[0]["column_breaks"] if b["kind"] == "page"]
+        assert len(page_breaks) == 1
+        pb = page_breaks[0]
+        assert 0 < pb["offset"] < len(cont[0]["paragraphs"][pb["paragraph"]])
+        assert all(j not in gt_text(gt) for j in cont[0]["jumps"])
+        regions = {r["article"] for p in gt["pages"] for r in p["regions"] if r["kind"] == "jump"}
+        assert regions == {cont[0]["id"]}

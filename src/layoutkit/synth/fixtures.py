@@ -28,8 +28,9 @@ def page_stem(lang: str, cols: int, deg: str, seed: int) -> str:
 
 
 def make_pages(out: Path, count: int, seed: int, langs: list[str], degradations: list[str],
-               columns: list[int], pdf: bool = False) -> list[Path]:
-    """Write ``count`` pages (PNG + GT) into ``out``; with ``pdf`` also PDFs."""
+               columns: list[int], pdf: bool = False, pdf_scanned: bool = True) -> list[Path]:
+    """Write ``count`` pages (PNG + GT) into ``out``; with ``pdf`` also PDFs
+    (scanned and mixed ones only with ``pdf_scanned``)."""
     written: list[Path] = []
     for i in range(count):
         lang, cols, deg, s = page_params(i, seed, langs, degradations, columns)
@@ -39,7 +40,7 @@ def make_pages(out: Path, count: int, seed: int, langs: list[str], degradations:
     if pdf:
         from .pdf import make_pdf_fixtures
 
-        written += make_pdf_fixtures(out, seed, langs)
+        written += make_pdf_fixtures(out, seed, langs, scanned=pdf_scanned)
     return written
 
 

@@ -149,20 +149,23 @@ def _article_text_pieces(paragraphs: list[str], lines: list[SetLine], lang: str)
 
 
 def _set_paragraphs(fb: FontBook, geom: _Geom, paras: list[str], byline: bool,
-                    width: int) -> list[tuple[str, SetLine]]:
-    """All body lines of an article as (kind, line)."""
+                    width: int, continues: bool = False) -> list[tuple[str, SetLine]]:
+    """All body lines of an article as (kind, line); ``continues``: the first
+    paragraph continues from another page and gets no indent."""
     out: list[tuple[str, SetLine]] = []
     dic = _hyphenator() if geom.lang != "zh" else None
     for i, p in enumerate(paras):
         if geom.lang == "zh":
-            lines = set_zh(fb, geom.body_font, geom.body_size, i, p, width)
+            lines = set_zh(fb, geom.body_font, geom.body_size, i, p, width,
+                           indent_em=0.0 if (continues and i == 0) else 2.0)
             out.extend(("body", ln) for ln in lines)
         elif i == 0 and byline:
             lines = set_en(fb, "en-sans-bold", int(geom.body_size * 0.9), i, p, width, indent_em=0,
                            hyphenate=False, dic=dic)
             out.extend(("byline", ln) for ln in lines)
         else:
-            lines = set_en(fb, geom.body_font, geom.body_size, i, p, width, dic=dic)
+            lines = set_en(fb, geom.body_font, geom.body_size, i, p, width, dic=dic,
+                           indent_em=0.0 if (continues and i == 0) else 1.0)
             out.extend(("body", ln) for ln in lines)
     return out
 
@@ -177,6 +180,17 @@ def _emit_line(fb: FontBook, page: _Page, kind: str, art: str, font: str, size: 
     t = PlanText(kind, art, font, size, base, bbox, tuple(runs), gt_text)
     page.texts.append(t)
     return t
+
+
+def _runs_for(fb: FontBook, font: str, size: int, text: str, x: float) -> list[tuple[str, str, float]]:
+    """Runs of a plain (unjustified) line: per character for CJK, one run for Latin."""
+    if not font.startswith("zh"):
+        return [(text, text, x)]
+    runs = []
+    for ch in text:
+        runs.append((ch, ch, x))
+        x += fb.width(font, size, ch)
+    return runs
 
 
 def _union(boxes: list[tuple[int, int, int, int]]) -> list[int]:
@@ -288,7 +302,18 @@ def layout_article(fb: FontBook, page: _Page, geom: _Geom, rng: random.Random, a
         y = body_top + off
     # --- body -------------------------------------------------------------------
     paras = list(art.paragraphs)
-    lines = _set_paragraphs(fb, geom, paras, art.byline, geom.col_w)
+    jumps: list[str] = []
+    if art.jump_before:
+        jfont = "zh-sans" if lang == "zh" else "en-sans"
+        jsize = int(geom.body_size * 0.85)
+        t = _emit_line(fb, page, "jump", art_id, jfont, jsize, x0, y, _runs_for(fb, jfont, jsize, art.jump_before, x0),
+                       art.jump_before)
+        page.regions.append({"kind": "jump", "bbox": list(t.bbox), "article": art_id})
+        jumps.append(art.jump_before)
+        extracted.append(art.jump_before)
+        body_top += geom.line_h
+        y = body_top
+    lines = _set_paragraphs(fb, geom, paras, art.byline, geom.col_w, art.continues)
     lh = geom.line_h
     n = len(lines)
     column_breaks: list[dict] = []
@@ -342,6 +367,18 @@ def layout_article(fb: FontBook, page: _Page, geom: _Geom, rng: random.Random, a
                 nxt = chunks[c + 1][0][1]
                 if not last.last:
                     column_breaks.append({"paragraph": last.para, "offset": nxt.start, "kind": "column"})
+        if art.jump_after:
+            lastc = max(c for c, ch in enumerate(chunks) if ch)
+            cx = geom.col_x[col0 + lastc]
+            yy = body_top + col_start[lastc] + len(chunks[lastc]) * lh
+            jfont = "zh-sans" if lang == "zh" else "en-sans"
+            jsize = int(geom.body_size * 0.85)
+            jx = cx + geom.col_w - fb.width(jfont, jsize, art.jump_after)
+            t = _emit_line(fb, page, "jump", art_id, jfont, jsize, jx, yy,
+                           _runs_for(fb, jfont, jsize, art.jump_after, jx), art.jump_after)
+            page.regions.append({"kind": "jump", "bbox": list(t.bbox), "article": art_id})
+            jumps.append(art.jump_after)
+            bottom = max(bottom, yy + lh)
         # gutters between this article's columns
         for c in range(span - 1):
             gx0 = geom.col_x[col0 + c] + geom.col_w
@@ -351,10 +388,12 @@ def layout_article(fb: FontBook, page: _Page, geom: _Geom, rng: random.Random, a
                 mx = (gx0 + gx1) // 2
                 page.rects.append(PlanRect("rule", (mx - 1, body_top, mx + 1, bottom), art_id))
     extracted.extend(captions)
+    if art.jump_after:
+        extracted.append(art.jump_after)
     headline = " ".join(gt_head)
     page.articles.append({
         "id": art_id, "headline": headline, "paragraphs": paras, "captions": captions,
-        "pages": [1], "column_breaks": column_breaks, "hyphens": hyphens, "jumps": [],
+        "pages": [1], "column_breaks": column_breaks, "hyphens": hyphens, "jumps": jumps,
     })
     page.extracted.append(extracted)
     return bottom

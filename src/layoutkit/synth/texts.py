@@ -34,6 +34,9 @@ class ArticleText:
     caption: str = ""
     language: str = "zh"
     photo: bool = False  # a photo even without a caption
+    continues: bool = False  # paragraphs[0] continues from another page: no indent
+    jump_before: str = ""  # jump line printed above the body ("上接第1版")
+    jump_after: str = ""  # jump line printed after the body ("下转第2版")
 
     @property
     def has_photo(self) -> bool:

@@ -136,19 +136,31 @@ def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
     return out
 
 
-def find_photos(gray: np.ndarray, binary: np.ndarray, em: float) -> list[BBox]:
-    """Photos and graphics: big blobs with many mid-tones or dense ink,
-    much larger than a glyph in both directions."""
+def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarray | None = None) -> list[BBox]:
+    """Photos and graphics: areas where the paper itself is shaded (from the
+    ``shade`` map of preprocessing), and big blobs with many mid-tones or
+    dense ink, much larger than a glyph in both directions."""
     em = max(em, 8.0)
+    photos: list[BBox] = []
+    if shade is not None:
+        dark = (shade < 225).astype(np.uint8)
+        k = max(3, int(em * 0.3))
+        dark = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+        for i in range(1, n):
+            x, y, bw, bh, area = (int(v) for v in stats[i, :5])
+            if bw >= 3 * em and bh >= 3 * em and area >= 0.3 * bw * bh:
+                photos.append(BBox(x, y, x + bw, y + bh))
     k = max(3, int(em * 0.6))
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
-    photos: list[BBox] = []
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i, :5])
         if bw < 4 * em or bh < 4 * em:
             continue
         box = BBox(x, y, x + bw, y + bh)
+        if any(box.intersection(p) is not None for p in photos):
+            continue
         sub_g = gray[y:y + bh, x:x + bw]
         sub_b = binary[y:y + bh, x:x + bw]
         midtone = float(((sub_g > 50) & (sub_g < 205)).mean())
@@ -258,6 +270,9 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         for rx0, ry0, rx1, ry1 in cuts.hrules
         if y0 < (ry0 + ry1) // 2 < y1 and min(rx1, x1) - max(rx0, x0) >= 0.6 * w
     ]
+    # a rule cuts only where no text line crosses its line beyond its ends
+    # (a headline set across columns above the column rules)
+    hr = [y for y in hr if not cuts.smeared[y, x0:x1].any()]
     if hr:
         return split_h(hr)
     vr = [
@@ -265,8 +280,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         for rx0, ry0, rx1, ry1 in cuts.vrules
         if x0 < (rx0 + rx1) // 2 < x1 and min(ry1, y1) - max(ry0, y0) >= 0.6 * h
     ]
-    if vr:
-        return split_v(vr)
+    vr = [x for x in vr if not cuts.smeared[y0:y1, x].any()]
 
     sub = mask[y0:y1, x0:x1]
     # columns are tested on the mask smeared along the lines, so the gaps
@@ -279,6 +293,22 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     row_empty = row_ink <= 0.02 * row_ref
     hgaps = [(a, b) for a, b in _runs(row_empty) if a > 0 and b < h]
     vgaps = [(a, b) for a, b in _runs(col_empty) if a > 0 and b < w]
+
+    # a headline band on top of the region owns the columns beneath it: cut
+    # it off first unless a rule or gutter of the body also runs through a
+    # gap in the band (two articles side by side, each under its headline)
+    first = next(((a, b) for a, b in hgaps if b - a >= 0.6 * em), None)
+    if first is not None and h >= 2.5 * em:
+        band = _trim(mask, y0, y0 + first[0], x0, x1)
+        if band is not None and _line_height(~mask[band[0]:band[1], band[2]:band[3]].any(axis=1)) >= 1.3 * em:
+            body_top = y0 + first[1]
+            body_empty = cuts.smeared[body_top:y1, x0:x1].sum(axis=0) <= max(1.0, 0.01 * (y1 - body_top))
+            separators = vr + [x0 + (a + b) // 2 for a, b in _runs(body_empty) if a > 0 and b < w and b - a >= 0.7 * em]
+            band_ink = cuts.smeared[band[0]:band[1], :].any(axis=0)
+            if not any(band[2] < g < band[3] and not band_ink[g] for g in separators):
+                return split_h([y0 + (first[0] + first[1]) // 2])
+    if vr:
+        return split_v(vr)
 
     strong_h = [y0 + (a + b) // 2 for a, b in hgaps if b - a >= 1.5 * em]
     if strong_h:
@@ -412,6 +442,27 @@ def classify(
 # ---------------------------------------------------------------- drivers
 
 
+def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
+    """Bridge the gaps between the glyphs of large type (headlines) in
+    proportion to their own size, so a headline is one piece even where its
+    word spaces are wider than a body gutter."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    if n <= 1:
+        return np.zeros_like(small)
+    h = stats[:, cv2.CC_STAT_HEIGHT]
+    w = stats[:, cv2.CC_STAT_WIDTH]
+    fill = stats[:, cv2.CC_STAT_AREA] / np.maximum(1, w * h)
+    # photos are solid in the mask and taller than any headline line
+    big = (h >= 1.4 * em) & (h <= 6 * em) & (fill < 0.8)
+    big[0] = False
+    if not big.any():
+        return np.zeros_like(small)
+    mask = big[labels].astype(np.uint8)
+    size = float(np.median(h[big]))
+    k = max(1, int(round(0.9 * size)))
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+
+
 def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: list[BBox]) -> tuple[list[BBox], int]:
     """XY-cut on a reduced copy of ``mask_full``; returns leaf boxes in page pixels."""
     h, w = mask_full.shape
@@ -420,7 +471,9 @@ def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: 
     # rules are separators, not ink
     em_s = max(em / scale, 2.0)
     k = max(1, int(round(0.4 * em_s)))
-    smeared = cv2.morphologyEx(small.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    small_u8 = small.astype(np.uint8)
+    smeared = cv2.morphologyEx(small_u8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    smeared = np.maximum(smeared, _smear_large_type(small_u8, em_s))
     cuts = _Cuts(
         em=em_s,
         smeared=smeared.astype(bool),
@@ -451,7 +504,7 @@ def analyze(prep: Prepared, page_number: int = 1) -> PageLayout:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
     text = _remove_rule_remnants(text, em)
     text = _drop_slivers(text, em)
-    photos = find_photos(prep.gray, text, em)
+    photos = find_photos(prep.gray, text, em, prep.shade)
     mask = text.copy()
     for p in photos:
         # a photo is one solid leaf for the XY-cut

@@ -34,9 +34,9 @@ def convert_file(path: str | Path, options: ConvertOptions | None = None,
     kind = sniff(p)
     pages: list[Page] = []
     if kind == "pdf":
-        from .sources import open_pdf
+        from .textlayer import open_document
 
-        open_pdf(p).close()  # type: ignore[attr-defined]  # fail early on corrupt/encrypted files
+        open_document(p).close()  # fail early on corrupt, encrypted or empty files
     if kind == "pdf" and opts.ocr != "always":
         from .textlayer import pdf_pages  # born-digital path, page by page
 

@@ -23,7 +23,8 @@ class Prepared:
     ~255).  ``binary``: ink = 255, after despeckling.  ``angle``: degrees
     corrected (positive = the page was rotated counter-clockwise to fix it).
     ``dpi``: from the file or estimated.  ``em``: body text size in pixels
-    (median glyph height), 0 when the page has no text.
+    (median glyph height), 0 when the page has no text.  ``shade``: see
+    :func:`normalize_background`.
     """
 
     gray: np.ndarray
@@ -31,6 +32,7 @@ class Prepared:
     angle: float
     dpi: int
     em: float
+    shade: np.ndarray | None = None  # 255 = paper; low = large dark areas (photos)
 
 
 def deskew_image(image: np.ndarray, angle: float) -> np.ndarray:
@@ -43,9 +45,15 @@ def deskew_image(image: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
-def normalize_background(gray: np.ndarray, dpi: int) -> np.ndarray:
+def normalize_background(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     """Divide by an estimate of the paper so uneven lighting and yellowed
-    paper become a flat white background."""
+    paper become a flat white background.
+
+    Returns the flattened page and a *shade* map (uint8, 255 = paper): the
+    paper estimate divided by its own large-scale trend.  Areas darker than
+    the paper over more than a glyph's width (photos, tints) are low there;
+    text and lighting gradients are not.
+    """
     h, w = gray.shape
     # background: a large closing (removes dark text) on a reduced image
     scale = max(1, int(round(dpi / 75)))
@@ -53,9 +61,13 @@ def normalize_background(gray: np.ndarray, dpi: int) -> np.ndarray:
     k = max(3, int(dpi / scale * 0.12) | 1)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.GaussianBlur(bg, (0, 0), k / 2)
+    trend = cv2.GaussianBlur(cv2.dilate(bg, cv2.getStructuringElement(cv2.MORPH_RECT, (k * 4 + 1, k * 4 + 1))),
+                             (0, 0), dpi / scale * 0.5)
+    shade = cv2.divide(bg, np.maximum(trend, 1), scale=255)
     bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    shade = cv2.resize(shade, (w, h), interpolation=cv2.INTER_LINEAR)
     out = cv2.divide(gray, np.maximum(bg, 1), scale=255)
-    return out
+    return out, shade
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -156,13 +168,17 @@ def preprocess(image: np.ndarray, dpi: int, options: PreprocessOptions | None = 
     gray = image
     if opts.remove_borders:
         gray = remove_borders(gray)
-    gray = normalize_background(gray, dpi) if opts.binarize else gray
+    if opts.binarize:
+        gray, shade = normalize_background(gray, dpi)
+    else:
+        shade = np.full_like(gray, 255)
     binary = binarize(gray)
     angle = 0.0
     if opts.deskew:
         angle = estimate_skew(binary, opts.max_skew)
-        if abs(angle) >= 0.05:
+        if abs(angle) >= 0.1:
             gray = deskew_image(gray, angle)
+            shade = deskew_image(shade, angle)
             binary = binarize(gray)
         else:
             angle = 0.0
@@ -173,4 +189,4 @@ def preprocess(image: np.ndarray, dpi: int, options: PreprocessOptions | None = 
         # body type is about 9.5 pt; a CJK glyph fills ~0.9 em
         dpi = int(round(em / 0.9 / 9.5 * 72))
         dpi = min(1200, max(72, dpi))
-    return Prepared(gray=gray, binary=binary, angle=angle, dpi=dpi, em=em)
+    return Prepared(gray=gray, binary=binary, angle=angle, dpi=dpi, em=em, shade=shade)

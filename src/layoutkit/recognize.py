@@ -6,6 +6,7 @@ Photos and rules are kept as blocks without text."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 
@@ -14,7 +15,7 @@ from .layout import PageLayout, Region
 from .model import BBox, Block, BlockKind, Line
 from .options import ConvertOptions
 from .preprocess import Prepared
-from .textutil import is_cjk_text
+from .textutil import is_cjk_text, join_words_at_gaps
 
 log = logging.getLogger("layoutkit.recognize")
 
@@ -32,9 +33,53 @@ def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: Co
     crop, dx, dy = _crop(prep.gray, region.bbox, pad)
     if crop.size == 0:
         return []
-    single = len(region.line_boxes) == 1
-    lines = engine.recognize(crop, opts.languages, opts.timeout, vertical=region.vertical, single_line=single)
-    return [ln.shift(dx, dy) for ln in lines if ln.text.strip()]
+    if region.line_boxes and not region.vertical:
+        # one call per printed line: the lines found by projection are
+        # trusted, and an engine never drops or merges a line this way
+        lines = []
+        for lb in region.line_boxes:
+            lpad = max(2, int(lb.height * 0.25))
+            lcrop, lx, ly = _crop(prep.gray, lb, lpad)
+            for ln in engine.recognize(lcrop, opts.languages, opts.timeout, single_line=True):
+                lines.append(ln.shift(lx - dx, ly - dy))
+    else:
+        lines = engine.recognize(crop, opts.languages, opts.timeout, vertical=region.vertical)
+    out = []
+    for ln in lines:
+        if not ln.text.strip():
+            continue
+        ln = ln.shift(dx, dy)
+        if not region.vertical and is_cjk_text(ln.text):
+            ln = replace(ln, text=join_words_at_gaps(ln.words, printed_gaps(prep.binary, ln.bbox)))
+        out.append(ln)
+    return out
+
+
+def printed_gaps(binary: np.ndarray, box: BBox) -> list[tuple[int, int]]:
+    """White runs wider than 0.3 em inside a horizontal line, in page x: a
+    space that was printed (an ASCII space in a CJK font is 0.22-0.33 em,
+    plus side bearings), while CJK glyphs sit about 0.1 em apart."""
+    sub = binary[box.top:box.bottom, box.x0:box.x1]
+    if sub.size == 0:
+        return []
+    ink_mask = sub > 0
+    cols = ink_mask.any(axis=0)
+    ink = np.flatnonzero(cols)
+    if ink.size == 0:
+        return []
+    # the em is the height of the ink (engines' line boxes run taller)
+    em = max(4, int(ink_mask.any(axis=1).sum()))
+    gaps: list[tuple[int, int]] = []
+    start = None
+    for x in range(int(ink[0]), int(ink[-1]) + 1):
+        if not cols[x]:
+            if start is None:
+                start = x
+        elif start is not None:
+            if x - start > 0.3 * em:
+                gaps.append((box.x0 + start, box.x0 + x))
+            start = None
+    return gaps
 
 
 def recognize_page(prep: Prepared, layout: PageLayout, engine: OcrEngine, opts: ConvertOptions,

@@ -138,3 +138,52 @@ def fix_punctuation_width(words: Sequence[Word]) -> list[Word]:
         if want != t:
             out[i] = Word(want, w.bbox, w.confidence, w.font_size, w.bold)
     return out
+
+
+def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]]) -> str:
+    """Join the words of one line, keeping a space between two CJK words
+    only where the page shows a printed gap.
+
+    ``gaps`` are the white runs (x0, x1), page pixels, wider than half an em
+    that were measured on the line's image.  Engines' own boxes for CJK are
+    too rough to measure gaps with, so each measured gap is given to the
+    nearest word boundary and only those boundaries keep a space; Latin word
+    boundaries always keep one.
+    """
+    if not words:
+        return ""
+    texts = [w.text.strip() for w in words]
+    boundaries = []  # (index of the right word, x of the boundary, is CJK boundary)
+    for i in range(1, len(words)):
+        left, right = texts[i - 1], texts[i]
+        if not left or not right:
+            continue
+        cjk = is_cjk_char(left[-1]) or is_cjk_char(right[0])
+        x = (words[i - 1].bbox.x1 + words[i].bbox.x0) / 2
+        boundaries.append((i, x, cjk))
+    keep: set[int] = set()
+    cjk_bounds = [(i, x) for i, x, c in boundaries if c]
+    for g0, g1 in gaps:
+        centre = (g0 + g1) / 2
+        if not cjk_bounds:
+            break
+        i, _ = min(cjk_bounds, key=lambda b: abs(b[1] - centre))
+        # full-width punctuation sits in a corner of its em cell and leaves
+        # white beside it: that white is not a space
+        if not (_is_punct(texts[i - 1][-1]) or _is_punct(texts[i][0])):
+            keep.add(i)
+    out = texts[0]
+    cjk_at = {i for i, _, c in boundaries if c}
+    for i in range(1, len(words)):
+        t = texts[i]
+        if not t:
+            continue
+        if i in cjk_at:
+            out += (" " if i in keep else "") + t
+        else:
+            out += " " + t
+    return out.strip()
+
+
+def _is_punct(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P")

@@ -142,7 +142,8 @@ class TesseractEngine:
             languages = "+".join(
                 (lang + "_vert") if lang in ("chi_sim", "chi_tra") else lang for lang in languages.split("+")
             )
-        psm = 7 if single_line else (5 if vertical else 6)
+        # 13 = raw line: 7 sometimes returns nothing for a clean CJK line
+        psm = 13 if single_line else (5 if vertical else 6)
         if _has_tesserocr():
             return self._recognize_capi(image, languages, psm)
         return self._recognize_cli(image, languages, psm, timeout)
@@ -163,26 +164,31 @@ class TesseractEngine:
             return lines
         ril_line, ril_word, ril_sym = tesserocr.RIL.TEXTLINE, tesserocr.RIL.WORD, tesserocr.RIL.SYMBOL
         words: list[Word] = []
-        glyphs: list[tuple[str, BBox]] = []
+        glyphs: list[str] = []
         conf = 0.0
+        word_box: BBox | None = None
         while True:
             if ri.IsAtBeginningOf(ril_word):
                 glyphs = []
                 conf = float(ri.Confidence(ril_word))
-            text = ri.GetUTF8Text(ril_sym)
-            bb = ri.BoundingBox(ril_sym)
-            if text and bb and text.strip():
-                glyphs.append((text.strip(), BBox(*bb)))
-            if ri.IsAtFinalElement(ril_word, ril_sym) and glyphs:
-                words.extend(_glyph_words(glyphs, conf))
+                bb = ri.BoundingBox(ril_word)
+                word_box = BBox(*bb) if bb else None
+            try:
+                text = ri.GetUTF8Text(ril_sym)
+            except RuntimeError:  # tesserocr raises on an empty symbol
+                text = ""
+            if text and text.strip():
+                glyphs.append(text.strip())
+            if ri.IsAtFinalElement(ril_word, ril_sym) and glyphs and word_box is not None:
+                words.extend(_glyph_words(glyphs, word_box, conf))
                 glyphs = []
             if ri.IsAtFinalElement(ril_line, ril_sym) and words:
                 lines.append(_make_line(words))
                 words = []
             if not ri.Next(ril_sym):
                 break
-        if glyphs:
-            words.extend(_glyph_words(glyphs, conf))
+        if glyphs and word_box is not None:
+            words.extend(_glyph_words(glyphs, word_box, conf))
         if words:
             lines.append(_make_line(words))
         return lines
@@ -216,24 +222,34 @@ class TesseractEngine:
         return [_make_line(ws) for _, ws in sorted(groups.items())]
 
 
-def _glyph_words(glyphs: list[tuple[str, BBox]], conf: float) -> list[Word]:
-    """One Tesseract word as model words: each CJK glyph becomes its own word
-    (with its own box), runs of other glyphs stay together."""
-    out: list[Word] = []
-    run: list[tuple[str, BBox]] = []
-
-    def flush() -> None:
-        if run:
-            out.append(Word("".join(t for t, _ in run), BBox.enclosing(b for _, b in run), conf))
-            run.clear()
-
-    for t, b in glyphs:
+def _glyph_words(glyphs: list[str], box: BBox, conf: float) -> list[Word]:
+    """One Tesseract word as model words.  Each CJK glyph becomes a word of
+    its own; runs of other glyphs stay together.  The boxes divide the word's
+    box in proportion to the glyph count (CJK glyphs are square), because
+    the LSTM engine's own symbol boxes are too rough to measure gaps with:
+    within one Tesseract word there is never a printed space."""
+    pieces: list[str] = []
+    run = ""
+    for t in glyphs:
         if is_cjk_char(t) or t in FULL_HALF or t in HALF_FULL:
-            flush()
-            out.append(Word(t, b, conf))
+            if run:
+                pieces.append(run)
+                run = ""
+            pieces.append(t)
         else:
-            run.append((t, b))
-    flush()
+            run += t
+    if run:
+        pieces.append(run)
+    if len(pieces) == 1:
+        return [Word(pieces[0], box, conf)]
+    weights = [1.0 if len(p) == 1 and is_cjk_char(p) else 0.55 * len(p) for p in pieces]
+    total = sum(weights)
+    out: list[Word] = []
+    x = float(box.x0)
+    for p, wgt in zip(pieces, weights):
+        x1 = x + box.width * wgt / total
+        out.append(Word(p, BBox(int(round(x)), box.top, max(int(round(x)), int(round(x1))), box.bottom), conf))
+        x = x1
     return out
 
 

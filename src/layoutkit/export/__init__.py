@@ -97,10 +97,16 @@ def atomic_write(path: str | Path, data: bytes) -> None:
 
 def write_outputs(doc: Document, outdir: str | Path, stem: str, formats: list[str], **kwargs: object) -> list[Path]:
     """Render every format first, then write each atomically; returns the paths."""
-    rendered = [(fmt, render(doc, fmt, **kwargs)) for fmt in formats]
-    paths = []
-    for fmt, data in rendered:
-        p = Path(outdir) / (stem + suffix(fmt))
+    rendered: list[tuple[Path, bytes]] = []
+    for fmt in formats:
+        if fmt == "page" and len(doc.pages) > 1:
+            # PAGE XML holds one page per file: stem.p1.page.xml, stem.p2.page.xml, ...
+            from .pagexml import render_pages
+
+            for number, data in render_pages(doc):
+                rendered.append((Path(outdir) / f"{stem}.p{number}{suffix(fmt)}", data))
+            continue
+        rendered.append((Path(outdir) / (stem + suffix(fmt)), render(doc, fmt, **kwargs)))
+    for p, data in rendered:
         atomic_write(p, data)
-        paths.append(p)
-    return paths
+    return [p for p, _ in rendered]

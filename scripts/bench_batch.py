@@ -83,14 +83,17 @@ def run_batch(inputs: Path, outdir: Path, jobs: int, lang: str, extra: list[str]
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     cmd = [sys.executable, "-m", "layoutkit", "batch", str(inputs), "-o", str(outdir), "--jobs", str(jobs),
            "--lang", lang, "--format", "txt,json", "--log", "plain", *extra]
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    load_after = os.getloadavg()[0]
     if proc.returncode not in (0, 1):
         sys.exit(f"bench: batch failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     recs = [json.loads(line) for line in (outdir / "layoutkit-manifest.jsonl").read_text().splitlines() if line]
     summary = [r for r in recs if r["type"] == "summary"][-1]
     peaks: dict[int, float] = defaultdict(float)
+    cpu = sum(float(r.get("cpu_seconds") or 0) for r in recs if r["type"] == "file")
     for r in recs:
         if r["type"] == "file" and r.get("worker"):
             peaks[r["worker"]["pid"]] = max(peaks[r["worker"]["pid"]], float(r["worker"].get("peak_rss_mb") or 0))
@@ -102,6 +105,10 @@ def run_batch(inputs: Path, outdir: Path, jobs: int, lang: str, extra: list[str]
         "seconds": summary["seconds"],
         "wall_seconds_with_cli_start": round(wall, 2),
         "pages_per_minute": summary["pages_per_minute"],
+        "worker_cpu_seconds": round(cpu, 1),
+        # share of the `jobs` cores the workers got; well under 1 = other load on the machine
+        "worker_cpu_share": round(cpu / (summary["seconds"] * jobs), 2) if summary["seconds"] else 0.0,
+        "loadavg_1min_before_after": [round(load_before, 2), round(load_after, 2)],
         "workers": len(peaks),
         "peak_rss_mb_per_worker": sorted(peaks.values(), reverse=True),
         "peak_rss_mb_max": max(peaks.values(), default=0.0),
@@ -114,6 +121,7 @@ def main() -> None:
     ap.add_argument("--long", action="store_true", help="also a 200-page run at --jobs 2 for memory")
     ap.add_argument("--long-only", action="store_true", help="only the 200-page run")
     ap.add_argument("--long-pages", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=1, help="interleaved jobs-1/jobs-2 pairs; best of each kept")
     ap.add_argument("--lang", default="chi_sim+eng")
     ap.add_argument("--work", type=Path, default=Path("/tmp/layoutkit-bench-batch"))
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "batch.json")
@@ -132,16 +140,22 @@ def main() -> None:
     })
     if not args.long_only:
         inputs = stage(pages, args.work / "in40")
-        one = run_batch(inputs, args.work / "out1", 1, args.lang, [])
-        print(f"jobs 1: {one['pages']} pages in {one['seconds']:.1f} s = {one['pages_per_minute']:.1f} pages/min",
-              file=sys.stderr)
-        two = run_batch(inputs, args.work / "out2", 2, args.lang, [])
-        print(f"jobs 2: {two['pages']} pages in {two['seconds']:.1f} s = {two['pages_per_minute']:.1f} pages/min",
-              file=sys.stderr)
+        runs: dict[int, list[dict]] = {1: [], 2: []}
+        for _ in range(args.repeat):  # interleaved, so a burst of other load hits both
+            for jobs in (1, 2):
+                r = run_batch(inputs, args.work / f"out{jobs}", jobs, args.lang, [])
+                runs[jobs].append(r)
+                print(f"jobs {jobs}: {r['pages']} pages in {r['seconds']:.1f} s = {r['pages_per_minute']:.1f} "
+                      f"pages/min (workers got {r['worker_cpu_share']:.0%} of {jobs} core(s); load "
+                      f"{r['loadavg_1min_before_after']})", file=sys.stderr)
+        one = max(runs[1], key=lambda r: r["pages_per_minute"])
+        two = max(runs[2], key=lambda r: r["pages_per_minute"])
         speedup = two["pages_per_minute"] / one["pages_per_minute"] if one["pages_per_minute"] else 0.0
-        print(f"speed-up {speedup:.2f}x (floor 1.7x)", file=sys.stderr)
+        print(f"speed-up {speedup:.2f}x, best of {args.repeat} (floor 1.7x)", file=sys.stderr)
         result["throughput"] = {"jobs1": one, "jobs2": two, "speedup": round(speedup, 2), "floor": 1.7,
-                                "pass": speedup >= 1.7}
+                                "pass": speedup >= 1.7, "repeats": args.repeat,
+                                "all_pages_per_minute": {f"jobs{j}": [r["pages_per_minute"] for r in v]
+                                                         for j, v in runs.items()}}
     if args.long or args.long_only:
         copies = -(-args.long_pages // len(pages))
         inputs = stage(pages, args.work / "in_long", copies)

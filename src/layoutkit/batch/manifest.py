@@ -11,7 +11,8 @@ writer starts on a fresh line).  Record types (field ``type``):
              (bytes), ``sha256``, ``pages``, ``page_status`` (one of ok /
              empty / failed per page), ``status`` (ok / failed / skipped),
              ``error`` and ``error_kind`` (exception class, ``timeout``,
-             ``crash``), ``seconds`` (wall time in the worker), ``stage_seconds`` (summed per pipeline stage),
+             ``crash``), ``seconds`` (wall time in the worker), ``cpu_seconds``,
+             ``stage_seconds`` (summed per pipeline stage),
              ``engine``, ``outputs`` (``path`` relative to OUTDIR, ``sha256``,
              ``bytes``), ``worker`` (``pid``, ``host``, ``peak_rss_mb``),
              ``options_key`` and ``finished``.

@@ -52,6 +52,12 @@ def peak_rss_mb() -> float:
     return round(ru / per_mb, 1)
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far, in seconds."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
 def worker_info() -> dict[str, Any]:
     """Who ran a task: process id, host name and peak RSS (MiB)."""
     return {"pid": os.getpid(), "host": socket.gethostname(), "peak_rss_mb": peak_rss_mb()}
@@ -90,6 +96,7 @@ def convert_one(task: BatchTask) -> TaskResult:
     from .manifest import sha256_file
 
     t0 = time.perf_counter()
+    cpu0 = cpu_seconds()
     res = base_result(task)
     path = Path(task.path)
     try:
@@ -138,5 +145,6 @@ def convert_one(task: BatchTask) -> TaskResult:
         res["status"] = "ok"
         res["document_status"] = str(doc.status)
     res["seconds"] = round(time.perf_counter() - t0, 3)
+    res["cpu_seconds"] = round(cpu_seconds() - cpu0, 3)
     res["worker"] = worker_info()
     return res

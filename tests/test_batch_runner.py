@@ -94,3 +94,50 @@ def test_describe_exit() -> None:
 def test_jobs_must_be_positive() -> None:
     with pytest.raises(ValueError):
         LocalPool(misbehaving_task, jobs=0)
+
+
+def pid_then_hang(task: BatchTask) -> dict:
+    """Test-only task: say which process runs it, then hang."""
+    tmp = os.path.join(task.outdir, "worker.pid")
+    with open(tmp + ".tmp", "w") as fh:
+        fh.write(str(os.getpid()))
+    os.replace(tmp + ".tmp", tmp)
+    time.sleep(60)
+    return base_result(task)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return any(line.startswith("State:") and "Z" in line.split()[1] for line in fh)
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs Linux /proc")
+def test_workers_die_with_a_killed_batch_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    script = (
+        "import sys; from layoutkit.batch.runner import LocalPool; from layoutkit.batch.task import BatchTask;"
+        "from layoutkit.options import ConvertOptions; from test_batch_runner import pid_then_hang;"
+        f"t = BatchTask(0, 'x', 'x', {str(tmp_path)!r}, ('txt',), ConvertOptions());"
+        "list(LocalPool(pid_then_hang, 1, max_pages=0).run([t]))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here.parent / "src"), str(here)])}
+    parent = subprocess.Popen([sys.executable, "-c", script], env=env)
+    pid_file = tmp_path / "worker.pid"
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    worker = int(pid_file.read_text())
+    assert not _gone(worker)
+    parent.kill()  # SIGKILL the batch process only, not its group
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while not _gone(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(worker)

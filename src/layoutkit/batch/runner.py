@@ -20,10 +20,12 @@ Results come back in completion order from :meth:`LocalPool.run`.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
 import pickle
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -56,9 +58,23 @@ def limit_threads() -> None:
         pass
 
 
-def _worker_main(conn: Connection, fn_bytes: bytes, max_pages: int) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: have the kernel SIGKILL this worker when the batch process dies,
+    so a killed batch leaves no worker behind to write into OUTDIR."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if parent_pid and os.getppid() != parent_pid:  # the parent died before the line above took effect
+        os._exit(1)
+
+
+def _worker_main(conn: Connection, fn_bytes: bytes, max_pages: int, parent_pid: int = 0) -> None:
     """Body of a worker process: run tasks from ``conn`` until told to stop,
     the parent goes away, or ``max_pages`` pages are done."""
+    _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     limit_threads()
     fn: Callable[[BatchTask], TaskResult] = pickle.loads(fn_bytes)
@@ -79,7 +95,9 @@ def _worker_main(conn: Connection, fn_bytes: bytes, max_pages: int) -> None:
         retire = bool(max_pages) and pages_done >= max_pages
         try:
             conn.send(("done", result, retire))
-        except (OSError, pickle.PicklingError, TypeError) as exc:
+        except OSError:
+            return  # the parent is gone
+        except (pickle.PicklingError, TypeError) as exc:
             conn.send(("done", failure(task, "internal", f"{task.path}: result not sendable: {exc}"), True))
             return
         if retire:
@@ -141,7 +159,7 @@ class LocalPool:
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe(duplex=True)
         proc = self.ctx.Process(
-            target=_worker_main, args=(child, self.fn_bytes, self.max_pages), name="layoutkit-batch-worker",
+            target=_worker_main, args=(child, self.fn_bytes, self.max_pages, os.getpid()), name="layoutkit-batch-worker",
             daemon=True,
         )
         # a spawned child copies the environment at start(): set the thread

@@ -6,6 +6,7 @@ Photos and rules are kept as blocks without text."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -40,7 +41,9 @@ def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: Co
         for lb in region.line_boxes:
             lpad = max(2, int(lb.height * 0.25))
             lcrop, lx, ly = _crop(prep.gray, lb, lpad)
-            for ln in engine.recognize(lcrop, opts.languages, opts.timeout, single_line=True):
+            got = engine.recognize(lcrop, opts.languages, opts.timeout, single_line=True)
+            got = _retry_cjk_only(engine, lcrop, opts, got)
+            for ln in got:
                 lines.append(ln.shift(lx - dx, ly - dy))
     else:
         lines = engine.recognize(crop, opts.languages, opts.timeout, vertical=region.vertical)
@@ -50,23 +53,50 @@ def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: Co
             continue
         ln = ln.shift(dx, dy)
         if not region.vertical and is_cjk_text(ln.text):
-            ln = replace(ln, text=join_words_at_gaps(ln.words, printed_gaps(prep.binary, ln.bbox)))
+            gaps, em = printed_gaps(prep.binary, ln.bbox)
+            ln = replace(ln, text=join_words_at_gaps(ln.words, gaps, em))
         out.append(ln)
     return out
 
 
-def printed_gaps(binary: np.ndarray, box: BBox) -> list[tuple[int, int]]:
-    """White runs wider than 0.3 em inside a horizontal line, in page x: a
-    space that was printed (an ASCII space in a CJK font is 0.22-0.33 em,
-    plus side bearings), while CJK glyphs sit about 0.1 em apart."""
+_CJK_LANGS = ("chi_sim", "chi_tra", "jpn", "kor")
+_LATIN_RUN = re.compile(r"[A-Za-z]{2,}")
+
+
+def _retry_cjk_only(engine: OcrEngine, image: np.ndarray, opts: ConvertOptions, got: list[Line]) -> list[Line]:
+    """A Chinese line read with a Latin model beside the Chinese one sometimes
+    comes back as Latin gibberish where rare characters stand.  When a line
+    holds Latin letters and is partly CJK or read with low confidence, read
+    it again with the CJK models alone and keep the more confident reading
+    (a real Latin line stays: the CJK models read it with less confidence)."""
+    langs = opts.languages.split("+")
+    cjk = [lang for lang in langs if lang.split("_vert")[0] in _CJK_LANGS]
+    if not cjk or len(cjk) == len(langs):
+        return got
+    def score(lines: list[Line]) -> float:
+        confs = [w.confidence for ln in lines for w in ln.words if w.confidence >= 0]
+        return sum(confs) / len(confs) if confs else -1.0
+
+    text = "".join(ln.text for ln in got)
+    if not _LATIN_RUN.search(text) or not (is_cjk_text(text, 0.2) or score(got) < 75):
+        return got
+    again = engine.recognize(image, "+".join(cjk), opts.timeout, single_line=True)
+    return again if score(again) > score(got) else got
+
+
+def printed_gaps(binary: np.ndarray, box: BBox) -> tuple[list[tuple[int, int]], float]:
+    """White runs wider than 0.4 em inside a horizontal line, in page x,
+    and the em (ink height).  Measured on print: CJK glyphs sit up to ~0.2
+    em apart and proportional digits up to ~0.33 em; a printed space leaves
+    ~0.55 em; a full-width comma leaves ~0.85 em of white after its glyph."""
     sub = binary[box.top:box.bottom, box.x0:box.x1]
     if sub.size == 0:
-        return []
+        return [], 0.0
     ink_mask = sub > 0
     cols = ink_mask.any(axis=0)
     ink = np.flatnonzero(cols)
     if ink.size == 0:
-        return []
+        return [], 0.0
     # the em is the height of the ink (engines' line boxes run taller)
     em = max(4, int(ink_mask.any(axis=1).sum()))
     gaps: list[tuple[int, int]] = []
@@ -76,10 +106,10 @@ def printed_gaps(binary: np.ndarray, box: BBox) -> list[tuple[int, int]]:
             if start is None:
                 start = x
         elif start is not None:
-            if x - start > 0.3 * em:
+            if x - start > 0.4 * em:
                 gaps.append((box.x0 + start, box.x0 + x))
             start = None
-    return gaps
+    return gaps, float(em)
 
 
 def recognize_page(prep: Prepared, layout: PageLayout, engine: OcrEngine, opts: ConvertOptions,

@@ -140,15 +140,22 @@ def fix_punctuation_width(words: Sequence[Word]) -> list[Word]:
     return out
 
 
-def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]]) -> str:
-    """Join the words of one line, keeping a space between two CJK words
-    only where the page shows a printed gap.
+def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], em: float = 0.0) -> str:
+    """Join the words of one CJK line from what the page shows.
 
-    ``gaps`` are the white runs (x0, x1), page pixels, wider than half an em
-    that were measured on the line's image.  Engines' own boxes for CJK are
-    too rough to measure gaps with, so each measured gap is given to the
-    nearest word boundary and only those boundaries keep a space; Latin word
-    boundaries always keep one.
+    ``gaps`` are the white runs (x0, x1), page pixels, wider than 0.4 em
+    measured on the line's image; ``em`` is the glyph height.  Engines' own
+    boxes for CJK are too rough to measure gaps with, so each measured gap is
+    given to the nearest word boundary:
+
+    * next to punctuation that has a half- and a full-width form, a gap of
+      0.6 em or more means the full-width form was printed (its glyph sits
+      in a corner of an em cell); such marks without that gap were printed
+      half-width, whatever the engine said;
+    * elsewhere between CJK words it is a printed space, which is kept;
+      every other space between CJK words is dropped.
+
+    Latin word boundaries always keep one space.
     """
     if not words:
         return ""
@@ -161,19 +168,30 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]]) -
         cjk = is_cjk_char(left[-1]) or is_cjk_char(right[0])
         x = (words[i - 1].bbox.x1 + words[i].bbox.x0) / 2
         boundaries.append((i, x, cjk))
-    keep: set[int] = set()
-    cjk_bounds = [(i, x) for i, x, c in boundaries if c]
-    for g0, g1 in gaps:
-        centre = (g0 + g1) / 2
-        if not cjk_bounds:
-            break
-        i, _ = min(cjk_bounds, key=lambda b: abs(b[1] - centre))
-        # full-width punctuation sits in a corner of its em cell and leaves
-        # white beside it: that white is not a space
-        if not (_is_punct(texts[i - 1][-1]) or _is_punct(texts[i][0])):
-            keep.add(i)
-    out = texts[0]
     cjk_at = {i for i, _, c in boundaries if c}
+    keep: set[int] = set()
+    wide_marks: set[int] = set()  # indices of words printed full-width
+    for g0, g1 in gaps:
+        if not boundaries:
+            break
+        centre = (g0 + g1) / 2
+        i, _, cjk = min(boundaries, key=lambda b: abs(b[1] - centre))
+        left, right = texts[i - 1], texts[i]
+        wide = em > 0 and (g1 - g0) >= 0.6 * em
+        if left[-1] in _WHITE_AFTER:
+            if wide:
+                wide_marks.add(i - 1)
+        elif right[0] in _WHITE_BEFORE:
+            if wide:
+                wide_marks.add(i)
+        elif cjk and not (_is_punct(left[-1]) or _is_punct(right[0])):
+            keep.add(i)
+    for k, t in enumerate(texts):
+        if t in FULL_HALF or t in HALF_FULL:
+            neighbours = ([texts[k - 1]] if k > 0 else []) + ([texts[k + 1]] if k + 1 < len(texts) else [])
+            if any(n and is_cjk_char(n[0]) for n in neighbours):
+                texts[k] = HALF_FULL.get(t, t) if k in wide_marks else FULL_HALF.get(t, t)
+    out = texts[0]
     for i in range(1, len(words)):
         t = texts[i]
         if not t:
@@ -183,6 +201,10 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]]) -
         else:
             out += " " + t
     return out.strip()
+
+
+_WHITE_AFTER = set("，,；;：:！!？?）)")
+_WHITE_BEFORE = set("（(")
 
 
 def _is_punct(ch: str) -> bool:

@@ -142,8 +142,15 @@ class TesseractEngine:
             languages = "+".join(
                 (lang + "_vert") if lang in ("chi_sim", "chi_tra") else lang for lang in languages.split("+")
             )
-        # 13 = raw line: 7 sometimes returns nothing for a clean CJK line
         psm = 13 if single_line else (5 if vertical else 6)
+        lines = self._run(image, languages, psm, timeout)
+        if single_line and not lines:
+            # psm 13 (raw line, no layout heuristics) reads lines that psm 7
+            # drops now and then; when it finds nothing, try psm 7 too
+            lines = self._run(image, languages, 7, timeout)
+        return lines
+
+    def _run(self, image: np.ndarray, languages: str, psm: int, timeout: float) -> list[Line]:
         if _has_tesserocr():
             return self._recognize_capi(image, languages, psm)
         return self._recognize_cli(image, languages, psm, timeout)

@@ -136,7 +136,8 @@ def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
     return out
 
 
-def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarray | None = None) -> list[BBox]:
+def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarray | None = None,
+                grow: float = 0.0) -> list[BBox]:
     """Photos and graphics: areas where the paper itself is shaded (from the
     ``shade`` map of preprocessing), and big blobs with many mid-tones or
     dense ink, much larger than a glyph in both directions."""
@@ -150,7 +151,10 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         for i in range(1, n):
             x, y, bw, bh, area = (int(v) for v in stats[i, :5])
             if bw >= 3 * em and bh >= 3 * em and area >= 0.3 * bw * bh:
-                photos.append(BBox(x, y, x + bw, y + bh))
+                # the shade map is blurred (about 0.06 inch) and closed: take
+                # that growth back so the gutter beside the photo stays open
+                m = int(min(grow, bw / 4, bh / 4))
+                photos.append(BBox(x + m, y + m, x + bw - m, y + bh - m))
     k = max(3, int(em * 0.6))
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
@@ -504,7 +508,7 @@ def analyze(prep: Prepared, page_number: int = 1) -> PageLayout:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
     text = _remove_rule_remnants(text, em)
     text = _drop_slivers(text, em)
-    photos = find_photos(prep.gray, text, em, prep.shade)
+    photos = find_photos(prep.gray, text, em, prep.shade, grow=0.06 * prep.dpi)
     mask = text.copy()
     for p in photos:
         # a photo is one solid leaf for the XY-cut

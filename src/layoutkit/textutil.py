@@ -176,6 +176,12 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
             break
         centre = (g0 + g1) / 2
         i, _, cjk = min(boundaries, key=lambda b: abs(b[1] - centre))
+        # engine boxes are off by up to about an em: a mark that leaves white
+        # beside it and stands that close explains the gap best
+        near = [b for b in boundaries if abs(b[1] - centre) <= max(em, 1.0)
+                and (texts[b[0] - 1][-1] in _WHITE_AFTER or texts[b[0]][0] in _WHITE_BEFORE)]
+        if near:
+            i, _, cjk = min(near, key=lambda b: abs(b[1] - centre))
         left, right = texts[i - 1], texts[i]
         wide = em > 0 and (g1 - g0) >= 0.6 * em
         if left[-1] in _WHITE_AFTER:

@@ -142,12 +142,12 @@ class TesseractEngine:
             languages = "+".join(
                 (lang + "_vert") if lang in ("chi_sim", "chi_tra") else lang for lang in languages.split("+")
             )
-        psm = 13 if single_line else (5 if vertical else 6)
+        psm = int(os.environ.get('LK_PSM', '7')) if single_line else (5 if vertical else 6)
         lines = self._run(image, languages, psm, timeout)
         if single_line and not lines:
-            # psm 13 (raw line, no layout heuristics) reads lines that psm 7
-            # drops now and then; when it finds nothing, try psm 7 too
-            lines = self._run(image, languages, 7, timeout)
+            # psm 7 now and then drops a clean CJK line that psm 13 (raw
+            # line, no layout heuristics) reads
+            lines = self._run(image, languages, 13, timeout)
         return lines
 
     def _run(self, image: np.ndarray, languages: str, psm: int, timeout: float) -> list[Line]:
@@ -237,8 +237,10 @@ def _glyph_words(glyphs: list[str], box: BBox, conf: float) -> list[Word]:
     within one Tesseract word there is never a printed space."""
     pieces: list[str] = []
     run = ""
+    cjk_word = any(is_cjk_char(t) for t in glyphs)
     for t in glyphs:
-        if is_cjk_char(t) or t in FULL_HALF or t in HALF_FULL:
+        # ASCII punctuation stays with its Latin word ("charities,")
+        if is_cjk_char(t) or (cjk_word and (t in FULL_HALF or t in HALF_FULL)):
             if run:
                 pieces.append(run)
                 run = ""

@@ -153,7 +153,7 @@ class LocalPool:
         self.jobs = jobs
         self.page_timeout = page_timeout
         self.max_pages = max_pages
-        self.ctx = mp.get_context(start_method)
+        self.ctx: Any = mp.get_context(start_method)  # typeshed: BaseContext lacks Process
         self.workers_started = 0
 
     def _spawn(self) -> _Slot:

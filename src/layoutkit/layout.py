@@ -147,10 +147,13 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         dark = (shade < 225).astype(np.uint8)
         k = max(3, int(em * 0.3))
         dark = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+        # cut thin bridges between neighbouring pictures
+        ko = max(3, int(em * 1.2))
+        dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (ko, ko)))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
         for i in range(1, n):
             x, y, bw, bh, area = (int(v) for v in stats[i, :5])
-            if bw >= 3 * em and bh >= 3 * em and area >= 0.3 * bw * bh:
+            if bw >= 3 * em and bh >= 3 * em and area >= 0.5 * bw * bh:
                 # the shade map is blurred (about 0.06 inch) and closed: take
                 # that growth back so the gutter beside the photo stays open
                 m = int(min(grow, bw / 4, bh / 4))
@@ -173,8 +176,31 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         # mid-tones mean a grey picture; a large, very dense blob is a binarised one
         # (big bold headline letters are dense too, but not 6 ems tall and wide)
         if fill > 0.6 and (midtone > 0.3 or (ink > 0.5 and min(bw, bh) >= 6 * em)):
-            photos.append(box)
+            photos.append(_tighten(box, binary))
     return _merge_boxes(photos)
+
+
+def _tighten(box: BBox, binary: np.ndarray) -> BBox:
+    """Trim rows and columns of sparse ink (a caption line caught by the
+    closing) off the edges of a dense picture."""
+    sub = binary[box.top:box.bottom, box.x0:box.x1] > 0
+    rows = sub.mean(axis=1)
+    cols = sub.mean(axis=0)
+
+    def span(profile: np.ndarray) -> tuple[int, int]:
+        ref = float(np.median(profile))
+        dense = np.flatnonzero(profile >= 0.35 * ref) if ref > 0 else np.arange(profile.size)
+        if dense.size == 0:
+            return 0, profile.size
+        return int(dense[0]), int(dense[-1]) + 1
+
+    (r0, r1), (c0, c1) = span(rows), span(cols)
+    return BBox(box.x0 + c0, box.top + r0, box.x0 + c1, box.top + r1)
+
+
+def _mostly_inside(inner: BBox, outer: BBox) -> bool:
+    inter = inner.intersection(outer)
+    return inter is not None and inter.area >= 0.6 * max(1, inner.area)
 
 
 def _merge_boxes(boxes: list[BBox]) -> list[BBox]:
@@ -215,9 +241,10 @@ def _runs(empty: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist()))
 
 
-def _line_height(row_empty: np.ndarray) -> float:
-    """Median height of the ink runs of a row profile (the local line height)."""
-    runs = [b - a for a, b in _runs(~row_empty)]
+def _line_height(row_empty: np.ndarray, max_height: float = float("inf")) -> float:
+    """Median height of the ink runs of a row profile (the local line height);
+    runs taller than ``max_height`` (pictures) are left out."""
+    runs = [b - a for a, b in _runs(~row_empty) if b - a <= max_height]
     return float(np.median(runs)) if runs else 0.0
 
 
@@ -320,7 +347,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     if h >= 2.5 * em:
         # the gutter must be wide for the local type: headline word spaces are
         # wider than body gutters, but narrow next to the headline's own size
-        local = _line_height(row_empty)
+        local = _line_height(row_empty, max_height=5 * em)
         need = 0.7 * max(em, 0.6 * local)
         gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= need]
         gutters = _keep_wide_pieces(gutters, x0, x1, 2.5 * em)
@@ -502,13 +529,18 @@ def analyze(prep: Prepared, page_number: int = 1) -> PageLayout:
     binary = prep.binary
     h, w = binary.shape
     em = prep.em or max(8.0, prep.dpi / 300 * 36)
+    # pictures first: long dark runs inside a picture are not rules.  A
+    # black-and-white scan has no grey to shade: its pictures are dense ink
+    shade = None if prep.bilevel else prep.shade
+    photos = find_photos(prep.gray, binary, em, shade, grow=0.06 * prep.dpi)
     hrules, vrules = find_rules(binary, em, prep.dpi)
+    hrules = [r for r in hrules if not any(_mostly_inside(r, p) for p in photos)]
+    vrules = [r for r in vrules if not any(_mostly_inside(r, p) for p in photos)]
     text = binary.copy()
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
     text = _remove_rule_remnants(text, em)
     text = _drop_slivers(text, em)
-    photos = find_photos(prep.gray, text, em, prep.shade, grow=0.06 * prep.dpi)
     mask = text.copy()
     for p in photos:
         # a photo is one solid leaf for the XY-cut
@@ -517,8 +549,20 @@ def analyze(prep: Prepared, page_number: int = 1) -> PageLayout:
     # leaves that are photos keep the photo box
     fixed: list[BBox] = []
     for lf in leaves:
-        ph = [p for p in photos if lf.intersection(p) is not None and lf.intersection(p).area > 0.8 * lf.area]  # type: ignore[union-attr]
-        fixed.append(ph[0] if ph else lf)
+        ph = [p for p in photos if lf.intersection(p) is not None and lf.intersection(p).area > 0.5 * p.area]  # type: ignore[union-attr]
+        if not ph:
+            fixed.append(lf)
+            continue
+        # a caption set close under (or a line over) a picture ends up in the
+        # picture's leaf: give the text its own leaf
+        p = ph[0]
+        above = _trim(text, lf.top, p.top, lf.x0, lf.x1) if p.top - lf.top > em * 0.5 else None
+        below = _trim(text, p.bottom, lf.bottom, lf.x0, lf.x1) if lf.bottom - p.bottom > em * 0.5 else None
+        if above is not None:
+            fixed.append(BBox(above[2], above[0], above[3], above[1]))
+        fixed.append(p)
+        if below is not None:
+            fixed.append(BBox(below[2], below[0], below[3], below[1]))
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
     regions = classify(fixed, lines_of, photos, w, h, hrules)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]

@@ -33,6 +33,7 @@ class Prepared:
     dpi: int
     em: float
     shade: np.ndarray | None = None  # 255 = paper; low = large dark areas (photos)
+    bilevel: bool = False  # the scan was already black and white (no grey levels)
 
 
 def deskew_image(image: np.ndarray, angle: float) -> np.ndarray:
@@ -166,6 +167,8 @@ def preprocess(image: np.ndarray, dpi: int, options: PreprocessOptions | None = 
     """Run the enabled steps on a grey page."""
     opts = options or PreprocessOptions()
     gray = image
+    sample = image[::7, ::7]
+    bilevel = float(((sample > 40) & (sample < 215)).mean()) < 0.02
     if opts.remove_borders:
         gray = remove_borders(gray)
     if opts.binarize:
@@ -189,4 +192,4 @@ def preprocess(image: np.ndarray, dpi: int, options: PreprocessOptions | None = 
         # body type is about 9.5 pt; a CJK glyph fills ~0.9 em
         dpi = int(round(em / 0.9 / 9.5 * 72))
         dpi = min(1200, max(72, dpi))
-    return Prepared(gray=gray, binary=binary, angle=angle, dpi=dpi, em=em, shade=shade)
+    return Prepared(gray=gray, binary=binary, angle=angle, dpi=dpi, em=em, shade=shade, bilevel=bilevel)

@@ -198,6 +198,18 @@ def _tighten(box: BBox, binary: np.ndarray) -> BBox:
     return BBox(box.x0 + c0, box.top + r0, box.x0 + c1, box.top + r1)
 
 
+def _stroke_widths(text: np.ndarray, boxes: list[BBox]) -> list[float]:
+    """Mean stroke width (px) of the ink in each box: twice the mean distance
+    from an ink pixel to the paper.  Bold type has wider strokes."""
+    dist = cv2.distanceTransform((text > 0).astype(np.uint8), cv2.DIST_L2, 3)
+    out = []
+    for b in boxes:
+        sub = dist[b.top:b.bottom, b.x0:b.x1]
+        ink = sub[sub > 0]
+        out.append(2.0 * float(ink.mean()) if ink.size else 0.0)
+    return out
+
+
 def _mostly_inside(inner: BBox, outer: BBox) -> bool:
     inter = inner.intersection(outer)
     return inter is not None and inter.area >= 0.6 * max(1, inner.area)
@@ -421,9 +433,11 @@ def classify(
     page_h: int,
     hrules: list[BBox],
     sizes: list[float] | None = None,
+    strokes: list[float] | None = None,
 ) -> list[Region]:
     """Give each leaf a kind.  ``sizes`` (font size per leaf, PDF path)
-    replaces the measured line heights when given."""
+    replaces the measured line heights when given; ``strokes`` (mean stroke
+    width per leaf, or 1.0/0.0 for bold/regular fonts) tells bold type."""
     heights: list[float] = []
     for i, ls in enumerate(lines_of):
         if sizes is not None:
@@ -437,6 +451,11 @@ def classify(
     body_h = float(np.median(all_h)) if all_h else 0.0
     em = body_h or 20.0
     photo_set = {p.as_tuple() for p in photos}
+    bold = [False] * len(leaves)
+    if strokes is not None:
+        ref = [st for st, ls in zip(strokes, lines_of) if st > 0 and len(ls) >= 3]
+        body_stroke = float(np.median(ref)) if ref else 0.0
+        bold = [body_stroke > 0 and st >= 1.3 * body_stroke for st in strokes]
     # the rule under the running header: a full-width rule in the top 15%
     header_limit = -1
     for r in hrules:
@@ -458,6 +477,9 @@ def classify(
         elif box.top >= footer_limit:
             kind = BlockKind.FOOTER
         elif body_h and heights[i] >= 1.35 * body_h and len(ls) <= 4:
+            kind = BlockKind.HEADLINE
+        elif body_h and heights[i] >= 0.9 * body_h and len(ls) <= 4 and bold[i]:
+            # a one-column headline: no larger than the body, but bold
             kind = BlockKind.HEADLINE
         elif body_h and heights[i] >= 1.15 * body_h and len(ls) <= 3 and i + 1 < len(leaves):
             kind = BlockKind.SUBHEAD
@@ -564,7 +586,7 @@ def analyze(prep: Prepared, page_number: int = 1) -> PageLayout:
         if below is not None:
             fixed.append(BBox(below[2], below[0], below[3], below[1]))
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
-    regions = classify(fixed, lines_of, photos, w, h, hrules)
+    regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, fixed))
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, w, em)
     regions = [replace(r, column=c, span=s) for r in regions for c, s in [_assign_columns(r.bbox, columns)]]

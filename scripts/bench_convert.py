@@ -207,6 +207,8 @@ def bench_page(page: Path, repeat: int, tmp: Path, timeout: float) -> dict[str, 
                 m["page_status"] = pg.get("status")
                 m["articles"] = len(doc.get("articles", []))
                 m["chars"] = ink_chars(tpath.read_text(encoding="utf-8"))
+                if pg.get("status") == "failed":  # exit 0, but the page was given up
+                    m["error"] = f"page failed: {pg.get('message') or '(no message)'}"
             except (OSError, ValueError, KeyError, IndexError) as exc:
                 m["error"] = f"output unreadable: {exc}"
         runs["layoutkit"].append(m)

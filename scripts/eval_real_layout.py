@@ -80,9 +80,39 @@ class Run:
     shape: tuple[int, int]
 
 
-def run_layout(path: Path, max_dpi: int) -> Run:
+def clear_edge_ink(image: np.ndarray, band: float = 0.03, min_extent: float = 0.2) -> np.ndarray:
+    """EXPERIMENT (``--experiment clear-edges``), a proposal for
+    ``preprocess.remove_borders``, not product code: dark connected
+    components that touch the image frame and reach over ``min_extent`` of
+    the page width or height (scanner surrounds, page edges, book spines)
+    are whitened where they lie within ``band`` (a fraction of the shorter
+    side) of the frame.  Only the band: a column rule joined to a frame
+    line keeps its body, and text is never near the frame."""
+    h, w = image.shape
+    dark = (image < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    x, y, bw, bh = (stats[:, i] for i in range(4))
+    touch = (x <= 1) | (y <= 1) | (x + bw >= w - 1) | (y + bh >= h - 1)
+    long_ = (bw >= min_extent * w) | (bh >= min_extent * h)
+    drop = touch & long_
+    drop[0] = False
+    if not drop.any():
+        return image
+    b = max(1, int(band * min(h, w)))
+    near = np.zeros((h, w), bool)
+    near[:b], near[-b:], near[:, :b], near[:, -b:] = True, True, True, True
+    out = image.copy()
+    out[drop[labels] & near] = 255
+    return out
+
+
+EXPERIMENTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"clear-edges": clear_edge_ink}
+
+
+def run_layout(path: Path, max_dpi: int, experiment: str = "") -> Run:
     """Load the first page of ``path``, resize it to at most ``max_dpi``
-    (when its DPI is known and higher), then preprocess and analyze it."""
+    (when its DPI is known and higher), apply the ``experiment`` (if any)
+    to the grey image, then preprocess and analyze it."""
     page = next(iter(load_pages(path)))
     image, dpi, f = page.image, page.dpi, 1.0
     if max_dpi and page.dpi_known and dpi > max_dpi:
@@ -90,6 +120,8 @@ def run_layout(path: Path, max_dpi: int) -> Run:
         h, w = image.shape
         image = cv2.resize(image, (int(round(w * f)), int(round(h * f))), interpolation=cv2.INTER_AREA)
         dpi = max_dpi
+    if experiment:
+        image = EXPERIMENTS[experiment](image)
     t0 = time.perf_counter()
     prep = preprocess(image, dpi, dpi_known=page.dpi_known)
     t1 = time.perf_counter()
@@ -163,8 +195,8 @@ def write_overlay(path: Path, run: Run, gt: GtPage | None, missed: list[BBox], f
     for r in run.lay.regions:
         colour = (220, 0, 0) if r.kind == BlockKind.PHOTO else (0, 0, 230) if r.kind == BlockKind.HEADLINE else (0, 170, 0)
         cv2.rectangle(img, (r.bbox.x0, r.bbox.top), (r.bbox.x1, r.bbox.bottom), colour, t)
-    for r in run.lay.rules:
-        cv2.rectangle(img, (r.x0, r.top), (r.x1, r.bottom), (200, 0, 200), t)
+    for rule in run.lay.rules:
+        cv2.rectangle(img, (rule.x0, rule.top), (rule.x1, rule.bottom), (200, 0, 200), t)
     for colour, boxes in (((0, 140, 255), found), ((0, 0, 255), missed)):
         for b in boxes:
             cv2.rectangle(img, (b.x0, b.top), (b.x1, b.bottom), colour, 3 * t)
@@ -177,9 +209,9 @@ def write_overlay(path: Path, run: Run, gt: GtPage | None, missed: list[BBox], f
 # ---------------------------------------------------------------- collections
 
 
-def eval_gbn(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[str, Any]]:
+def eval_gbn(real: Path, max_dpi: int, overlays: Path | None, experiment: str = "") -> Iterator[dict[str, Any]]:
     for img in sorted((real / "gbn" / "GT-PAGE").glob("*.png")):
-        run = run_layout(img, max_dpi)
+        run = run_layout(img, max_dpi, experiment)
         h, w = run.shape
         gt = read_page_xml(img.with_suffix(".xml"), scale=run.f)
         seps = match_separators(gt.separators, run.lay.rules, [r.bbox for r in run.lay.regions], w,
@@ -213,9 +245,9 @@ def eval_gbn(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[s
         yield rec
 
 
-def eval_chronam(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[str, Any]]:
+def eval_chronam(real: Path, max_dpi: int, overlays: Path | None, experiment: str = "") -> Iterator[dict[str, Any]]:
     for img in sorted((real / "chronam").glob("*.jpg")):
-        run = run_layout(img, max_dpi)
+        run = run_layout(img, max_dpi, experiment)
         h, w = run.shape
         # ALTO in inch1200 over the 150-dpi JPEG: divide by 8 (SOURCE.txt)
         gt = read_alto_boxes(img.with_name(img.name.replace(".jpg", ".alto.xml")), scale=run.f / 8.0)
@@ -229,9 +261,9 @@ def eval_chronam(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[di
         yield rec
 
 
-def eval_kant(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[str, Any]]:
+def eval_kant(real: Path, max_dpi: int, overlays: Path | None, experiment: str = "") -> Iterator[dict[str, Any]]:
     for img in sorted((real / "kant-1784").glob("INPUT_*.tif")):
-        run = run_layout(img, max_dpi)
+        run = run_layout(img, max_dpi, experiment)
         h, w = run.shape
         num = img.stem.split("_")[1]
         gt = read_page_xml(img.with_name(f"PAGE_{num}_PAGE.xml"), scale=run.f)
@@ -250,9 +282,9 @@ def eval_kant(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[
         yield rec
 
 
-def eval_ndl(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[str, Any]]:
+def eval_ndl(real: Path, max_dpi: int, overlays: Path | None, experiment: str = "") -> Iterator[dict[str, Any]]:
     for img in sorted((real / "ndl-japanese-layout").glob("*/*.jpg")):
-        run = run_layout(img, max_dpi)
+        run = run_layout(img, max_dpi, experiment)
         h, w = run.shape
         gt = read_voc_boxes(img.with_suffix(".xml"), scale=run.f)
         rec = {"collection": "ndl", "page": f"{img.parent.name}/{img.stem}", **summary_of_layout(run)}
@@ -271,10 +303,10 @@ def eval_ndl(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[s
         yield rec
 
 
-def eval_ecpo(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[str, Any]]:
+def eval_ecpo(real: Path, max_dpi: int, overlays: Path | None, experiment: str = "") -> Iterator[dict[str, Any]]:
     base = real / "ecpo-jingbao-1939"
     for img in sorted((base / "images").glob("*.jpg")):
-        run = run_layout(img, max_dpi)
+        run = run_layout(img, max_dpi, experiment)
         h, w = run.shape
         # the annotations are in pixels of this very image (4832 x 3424)
         gt = read_web_annotations(base / "visualGT" / f"{img.stem}.json", int(w / run.f), int(h / run.f), scale=run.f)
@@ -286,7 +318,7 @@ def eval_ecpo(real: Path, max_dpi: int, overlays: Path | None) -> Iterator[dict[
         yield rec
 
 
-EVALUATORS: dict[str, Callable[[Path, int, Path | None], Iterator[dict[str, Any]]]] = {
+EVALUATORS: dict[str, Callable[[Path, int, Path | None, str], Iterator[dict[str, Any]]]] = {
     "gbn": eval_gbn, "chronam": eval_chronam, "kant": eval_kant, "ndl": eval_ndl, "ecpo": eval_ecpo,
 }
 
@@ -379,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default=",".join(COLLECTIONS), help="comma-separated collections")
     ap.add_argument("--overlays", type=Path, help="write a downscaled overlay PNG per page here")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "real_layout.json")
+    ap.add_argument("--experiment", choices=sorted(EXPERIMENTS), default="",
+                    help="apply a proposed change to the image before preprocessing (evidence, not product code)")
     args = ap.parse_args(argv)
     if not args.real.is_dir():
         print(f"{args.real}: no such folder; pass --real with the folder of real scans", file=sys.stderr)
@@ -391,13 +425,13 @@ def main(argv: list[str] | None = None) -> int:
     records: list[dict[str, Any]] = []
     t0 = time.perf_counter()
     for name in names:
-        for rec in EVALUATORS[name](args.real, args.max_dpi, args.overlays):
+        for rec in EVALUATORS[name](args.real, args.max_dpi, args.overlays, args.experiment):
             print(f"  {rec['collection']} {rec['page']}: {rec['t_total']:.2f} s", file=sys.stderr)
             records.append(rec)
     tot = totals(records)
     out = {
         "command": "scripts/eval_real_layout.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "max_dpi": args.max_dpi, "code": code_state(), "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "max_dpi": args.max_dpi, "experiment": args.experiment or None, "code": code_state(), "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
         "wall_seconds": round(time.perf_counter() - t0, 1), "totals": tot, "pages": records,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

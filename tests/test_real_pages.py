@@ -275,7 +275,8 @@ def test_chronam_1920_front_page(layouts: dict[str, Any]) -> None:
 
 @real
 @pytest.mark.real
-@pytest.mark.xfail(reason="columns merged into 3-column regions, so projected lines interleave", strict=False)
+@pytest.mark.xfail(reason="columns still merged in places, so projected lines interleave (measured line recall 0.39)",
+                   strict=False)
 def test_chronam_1920_lines(layouts: dict[str, Any]) -> None:
     rel = "chronam/evening-star_1920-11-15_p1.jpg"
     lay, f, _ = _analyse(layouts, rel)
@@ -296,9 +297,10 @@ def test_kant_single_column_no_crash(layouts: dict[str, Any], num: str) -> None:
 
 @real
 @pytest.mark.real
-@pytest.mark.xfail(reason="the dark book fore-edge is taken for a full-height photo, which blocks every "
-                          "horizontal cut: the page is one region", strict=False)
 def test_kant_headings_apart_and_in_order(layouts: dict[str, Any]) -> None:
+    """Measured: 15 regions, 40 ground-truth region pairs in distinct regions
+    of ours, all in order (before the pictures-first change of db4c989 the
+    dark fore-edge was a full-height photo and the page one region)."""
     lay, f, shape = _analyse(layouts, "kant-1784/INPUT_0017.tif")
     gt = read_page_xml(REAL / "kant-1784" / "PAGE_0017_PAGE.xml", scale=f)
     by_id = {g.id: g.bbox for g in gt.text}
@@ -319,10 +321,14 @@ def test_ndl_book_spreads_no_crash(layouts: dict[str, Any], rel: str) -> None:
 
 @real
 @pytest.mark.real
-@pytest.mark.xfail(reason="page edges and the dark book spine reach the image border: the spread is one region",
-                   strict=False)
-def test_ndl_kindai_lines(layouts: dict[str, Any]) -> None:
-    rel = "ndl-japanese-layout/kindai/1029114_7.jpg"
+@pytest.mark.parametrize("rel", [
+    "ndl-japanese-layout/kindai/1029114_7.jpg",
+    pytest.param("ndl-japanese-layout/kindai/1029114_8.jpg", marks=pytest.mark.xfail(
+        reason="the dark book spine reaches the image edge and joins the left page into one region", strict=False)),
+])
+def test_ndl_kindai_lines(layouts: dict[str, Any], rel: str) -> None:
+    """Measured on 1029114_7: largest region 4.5% of the spread, 83% of the
+    ground-truth lines found (IoU >= 0.5)."""
     lay, _, shape = _analyse(layouts, rel)
     gt = read_voc_boxes((REAL / rel).with_suffix(".xml"))
     assert _largest_text_frac(lay, shape) < 0.5
@@ -352,8 +358,7 @@ def test_ecpo_vertical_spread(layouts: dict[str, Any]) -> None:
 
 @real
 @pytest.mark.real
-@pytest.mark.xfail(reason="each printed page of the spread comes out as one region (the fold is not a cut)",
-                   strict=False)
+@pytest.mark.xfail(reason="one region still covers about 40% of the spread (most of a printed page)", strict=False)
 def test_ecpo_no_region_covers_a_printed_page(layouts: dict[str, Any]) -> None:
     rel = "ecpo-jingbao-1939/images/jb_3795_1939-04-21_0001+0004.jpg"
     lay, _, shape = _analyse(layouts, rel)

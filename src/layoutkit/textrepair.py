@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .articles import Jump, pair_jumps, parse_jump
 from .breaks import (
     CJK_SPACE_RE,
     Glue,
@@ -68,11 +69,34 @@ class TextRepairOptions:
 
 
 @dataclass(frozen=True)
+class JumpLine:
+    """A jump line found in the input and taken out of the text: its text,
+    ``direction`` (``to``: "下转第2版", "Continued on Page 2"; ``from``:
+    "上接第1版", "FLOOD, from Page 1"), the printed ``page`` it names, the
+    catch ``keyword`` (may be empty), its 1-based input ``line``, the
+    ``article`` id it belongs to and whether it was ``linked`` to its other
+    end (then the two parts are one article, joined by a PAGE join)."""
+
+    text: str
+    direction: str
+    page: int
+    keyword: str
+    line: int
+    article: str = ""
+    linked: bool = False
+
+
+@dataclass(frozen=True)
 class RepairResult:
-    """``articles`` in input order (joins inside each); ``text`` in the text format."""
+    """``articles`` in input order (joins inside each); ``text`` in the text
+    format; ``jumps`` every jump line taken out of the text; ``moved`` the
+    continuations that were moved to their article, as (first input line,
+    last input line, input line they now follow), all 1-based."""
 
     articles: tuple[Article, ...]
     text: str
+    jumps: tuple[JumpLine, ...] = ()
+    moved: tuple[tuple[int, int, int], ...] = ()
 
     @property
     def joins(self) -> tuple[Join, ...]:
@@ -106,6 +130,7 @@ class _Unit:
     sep_before: str = "start"
     indented: bool = False
     chunk_head: bool = False  # first line of a chunk whose lines are paragraphs
+    jump_head: bool = False  # a headline or catch word right above a "continued from" line
 
 
 def decode(data: bytes, encoding: str = "", source: str = "input") -> str:
@@ -370,10 +395,186 @@ def _is_headline(units: list[_Unit], i: int) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _Jumps:
+    """Jump lines taken out of the pieces, keyed by input line numbers:
+    ``closing`` maps the line of the last piece before a "continued on"
+    line to those jumps (line 0: none before); ``opening`` maps the line of
+    the first piece after a "continued from" line to that jump."""
+
+    closing: dict[int, list[tuple[int, Jump]]]
+    opening: dict[int, tuple[int, Jump]]
+    all: list[tuple[int, Jump]]
+
+
+def _take_jumps(pieces: list[_Piece]) -> tuple[list[_Piece], _Jumps]:
+    """Remove jump lines from the pieces.  The piece after a "continued on"
+    line starts a new article part (separator ``gap``); the piece after a
+    "continued from" line starts a continuation (separator ``jump``).
+    With form feeds in the input, each jump knows its page."""
+    paged = any(p.sep == "page" for p in pieces)
+    kept: list[_Piece] = []
+    closing: dict[int, list[tuple[int, Jump]]] = {}
+    opening: dict[int, tuple[int, Jump]] = {}
+    found: list[tuple[int, Jump]] = []
+    page = 1
+    force = ""
+    waiting: tuple[int, Jump] | None = None
+    for p in pieces:
+        if p.sep == "page":
+            page += 1
+        j = parse_jump(p.text)
+        if j is not None:
+            j = replace(j, on_page=page if paged else 0)
+            found.append((p.line, j))
+            if j.direction == "to":
+                closing.setdefault(kept[-1].line if kept else 0, []).append((p.line, j))
+                force = force or "gap"
+            else:
+                waiting = (p.line, j)
+                force = "jump"
+            continue
+        if force:
+            # a page break stays a page break; a continuation is always a jump
+            sep = force if force == "jump" or p.sep != "page" else p.sep
+            if force == "gap" and p.sep == "page":
+                sep = "gap"
+            p = _Piece(p.text, p.line, p.indented, sep, p.blanks)
+            if waiting is not None:
+                opening[p.line] = waiting
+        kept.append(p)
+        force, waiting = "", None
+    return kept, _Jumps(closing, opening, found)
+
+
+def _jump_head_unit(units: list[_Unit], heads: list[bool], i: int) -> bool:
+    """Is unit ``i - 1`` a jump head for the continuation starting at unit
+    ``i``: a headline, or a short line without sentence punctuation that
+    stands alone (a repeated headline, a catch word such as "FLOOD")?"""
+    if i == 0:
+        return False
+    h = units[i - 1]
+    if heads[i - 1]:
+        return True
+    t = h.text
+    return (h.sep_before in ("start", "gap", "blank", "page") and display_width(t) <= 60
+            and headline_shaped(t) and not ends_sentence(t) and not is_byline(t) and not is_dateline(t))
+
+
+@dataclass
+class _Part:
+    """An article or a part of one (mutable while assembling, private)."""
+
+    head: str = ""
+    paras: list[Paragraph] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
+    first: int = 0  # first input line (jump head and jump line included)
+    last: int = 0  # last input line of the text
+    jumps: list[tuple[int, Jump]] = field(default_factory=list)
+    came_from: tuple[int, Jump] | None = None
+    head_is_jump_head: bool = False
+    target: int = -1  # index of the part it was linked into
+
+
+def _link_parts(parts: list[_Part], language: str, ro: RepairOptions) -> tuple[list[tuple[int, int, int]], set[int]]:
+    """Join each continuation to the part that jumps to it (jump lines
+    paired by :func:`layoutkit.articles.pair_jumps`, the text at the cut as
+    extra evidence).  The continuation's paragraphs go to the end of the
+    article; its first paragraph is glued to the article's last one when the
+    text reads on (a PAGE join); its jump head is left out (recorded).
+    Returns the moves as (first line, last line, line they now follow) and
+    the input lines of the jump lines that were linked."""
+    owner: dict[int, int] = {}
+    outgoing: list[tuple[int, Jump]] = []
+    incoming: list[tuple[int, Jump]] = []
+    for k, part in enumerate(parts):
+        for line, j in part.jumps:
+            if j.direction == "to":
+                owner[line] = k
+                outgoing.append((line, j))
+        if part.came_from is not None:
+            owner[part.came_from[0]] = k
+            incoming.append(part.came_from)
+
+    def evidence(op: int, ip: int) -> float:
+        a, b = parts[owner[op]], parts[owner[ip]]
+        if not a.paras or not b.paras:
+            return 0.0
+        v = continuation(a.paras[-1].text, b.paras[0].text)
+        return (1.0 if v.strong else 0.5) if v.join else 0.0
+
+    pairs = pair_jumps(outgoing, incoming, evidence)
+    out_at, in_at = dict(outgoing), dict(incoming)
+    link: dict[int, tuple[int, int, int]] = {}
+    for op, ip in pairs:
+        a, b = owner[op], owner[ip]
+        if a != b:
+            link[b] = (a, op, ip)
+    moves: list[tuple[int, int, int]] = []
+    linked: set[int] = set()
+    end_line = {k: p.last for k, p in enumerate(parts)}
+    for b in sorted(link):
+        a, op, ip = link[b]
+        out_j, in_j = out_at[op], in_at[ip]
+        seen = {b}
+        while parts[a].target >= 0 and a not in seen:
+            seen.add(a)
+            a = parts[a].target
+        if a in seen and a == b:
+            continue
+        tgt, cont = parts[a], parts[b]
+        removed = [out_j.text, in_j.text]
+        note = ""
+        if cont.head and (tgt.head or tgt.paras):
+            removed.append(cont.head)
+            note = f"; continuation headline {cont.head!r} left out of the text"
+        elif cont.head and not tgt.head:
+            tgt.head = cont.head
+        reason = f"jump lines {out_j.text!r} and {in_j.text!r}: one article{note}"
+        paras = list(cont.paras)
+        if paras and tgt.paras and tgt.paras[-1].kind == BlockKind.BODY and paras[0].kind == BlockKind.BODY:
+            left, right = tgt.paras[-1], paras[0]
+            v = continuation(left.text, right.text)
+            if v.join and ro.join_pages:
+                g = glue(left.text, right.text, language, ro.dehyphenate)
+                tgt.joins.append(Join(
+                    JoinKind.HYPHEN if g.hyphen else JoinKind.PAGE, excerpt_left(left.text), excerpt_right(right.text),
+                    reason + "; paragraph goes on: " + v.reason + "; " + g.reason,
+                    removed="\n".join(removed) + (g.removed and "\n" + g.removed), inserted=g.sep,
+                    left_ref=left.block_ids[-1] if left.block_ids else "",
+                    right_ref=right.block_ids[0] if right.block_ids else "",
+                ))
+                tgt.paras[-1] = Paragraph(g.left + g.sep + g.right, left.kind, left.block_ids + right.block_ids)
+                paras = paras[1:]
+            else:
+                tgt.joins.append(Join(JoinKind.PAGE, excerpt_left(left.text), excerpt_right(right.text),
+                                      reason + "; paragraph boundary kept: " + v.reason, removed="\n".join(removed),
+                                      left_ref=left.block_ids[-1] if left.block_ids else "",
+                                      right_ref=right.block_ids[0] if right.block_ids else ""))
+        else:
+            tgt.joins.append(Join(JoinKind.PAGE, excerpt_left(tgt.paras[-1].text if tgt.paras else tgt.head),
+                                  excerpt_right(paras[0].text if paras else ""), reason, removed="\n".join(removed),
+                                  left_ref=tgt.refs[-1] if tgt.refs else "", right_ref=cont.refs[0] if cont.refs else ""))
+        tgt.paras.extend(paras)
+        tgt.joins.extend(cont.joins)
+        tgt.refs.extend(cont.refs)
+        tgt.jumps.extend(cont.jumps)
+        if cont.came_from is not None:
+            tgt.jumps.append(cont.came_from)
+        cont.target = a
+        cont.came_from = None
+        linked.update((op, ip))
+        moves.append((cont.first, cont.last, end_line[a]))
+        end_line[a] = cont.last
+    return moves, linked
+
+
 def repair_text(text: str, options: TextRepairOptions | RepairOptions | None = None) -> RepairResult:
     """Repair extracted text: join column and line breaks inside paragraphs,
-    de-hyphenate, find headlines and articles.  Returns the articles (with
-    every join) and the text in the project's text format."""
+    de-hyphenate, find headlines and articles, take jump lines out and join
+    the parts of an article continued on another page.  Returns the
+    articles (with every join) and the text in the project's text format."""
     if options is None:
         opts = TextRepairOptions()
     elif isinstance(options, RepairOptions):
@@ -383,11 +584,15 @@ def repair_text(text: str, options: TextRepairOptions | RepairOptions | None = N
     ro = opts.repair
     text = text.lstrip("\ufeff")
     language = language_of(text, ro.language)
-    pieces = _pieces(text, opts.article_gap)
+    pieces, jl = _take_jumps(_pieces(text, opts.article_gap))
     units = _units(pieces, opts, language)
 
     # Headlines first: they are never glued to their neighbours.
     heads = [opts.headlines and _is_headline(units, i) for i in range(len(units))]
+    for i, u in enumerate(units):
+        if u.sep_before == "jump" and _jump_head_unit(units, heads, i):
+            heads[i - 1] = True
+            units[i - 1].jump_head = True
 
     merged: list[_Unit] = []
     merged_head: list[bool] = []
@@ -404,48 +609,80 @@ def repair_text(text: str, options: TextRepairOptions | RepairOptions | None = N
         merged.append(u)
         merged_head.append(heads[i])
 
-    articles: list[Article] = []
-    cur_head = ""
-    cur_paras: list[Paragraph] = []
-    cur_joins: list[Join] = []
-    cur_refs: list[str] = []
+    parts: list[_Part] = []
+    cur = _Part()
 
-    def flush() -> None:
-        if cur_head or cur_paras:
-            articles.append(Article(
-                id=f"a{len(articles) + 1}", headline=cur_head, paragraphs=tuple(cur_paras),
-                block_ids=tuple(cur_refs), joins=tuple(cur_joins),
-            ))
+    def flush() -> _Part:
+        if cur.head or cur.paras or cur.jumps or cur.came_from:
+            parts.append(cur)
+        return _Part()
 
+    def closing_jumps(u: _Unit) -> list[tuple[int, Jump]]:
+        return [x for line, xs in jl.closing.items() if u.first <= line <= u.last for x in xs]
+
+    if 0 in jl.closing:
+        cur.jumps.extend(jl.closing[0])
     for u, is_head in zip(merged, merged_head, strict=True):
         if ro.remove_cjk_spaces:
             _remove_cjk_spaces(u)
         if ro.dehyphenate and opts.inline_hyphens and language in ("en", "de", "fr"):
             _dehyphenate_inline(u, language)
         ref = f"line:{u.first}" if u.first == u.last else f"line:{u.first}-{u.last}"
-        if is_head and cur_head and not cur_paras and u.sep_before in ("blank", "newline"):
+        if u.sep_before == "jump" and u.first in jl.opening:
+            jline, jump = jl.opening[u.first]
+            if not (cur.head_is_jump_head and not cur.paras and cur.came_from is None):
+                cur = flush()
+                cur.first = jline
+            cur.came_from = (jline, jump)
+        if is_head and not u.jump_head and cur.head and not cur.paras and not cur.head_is_jump_head \
+                and u.sep_before in ("blank", "newline"):
             # a second headline right under the first: a deck of the same headline
-            cur_joins.append(Join(JoinKind.LINE, excerpt_left(cur_head), excerpt_right(u.text),
+            cur.joins.append(Join(JoinKind.LINE, excerpt_left(cur.head), excerpt_right(u.text),
                                   "headline deck joined to the headline", inserted=" ",
-                                  left_ref=cur_refs[-1] if cur_refs else "", right_ref=ref))
-            cur_head = cur_head + " " + u.text
-            cur_joins.extend(u.joins)
-            cur_refs.append(ref)
+                                  left_ref=cur.refs[-1] if cur.refs else "", right_ref=ref))
+            cur.head = cur.head + " " + u.text
+            cur.joins.extend(u.joins)
+            cur.refs.append(ref)
+            cur.last = u.last
+            cur.jumps.extend(closing_jumps(u))
             continue
-        if is_head or (u.sep_before == "gap" and (cur_head or cur_paras)):
-            flush()
-            cur_head, cur_paras, cur_joins, cur_refs = "", [], [], []
+        if is_head or (u.sep_before == "gap" and (cur.head or cur.paras)):
+            cur = flush()
+        if not cur.first:
+            cur.first = u.first
         if is_head:
-            cur_head = u.text
+            cur.head = u.text
+            cur.head_is_jump_head = u.jump_head
         else:
             kind = BlockKind.BYLINE if is_byline(u.text) else (
                 BlockKind.CAPTION if is_caption_start(u.text) else BlockKind.BODY)
-            cur_paras.append(Paragraph(u.text, kind, (ref,)))
-        cur_joins.extend(u.joins)
-        cur_refs.append(ref)
+            cur.paras.append(Paragraph(u.text, kind, (ref,)))
+        cur.joins.extend(u.joins)
+        cur.refs.append(ref)
+        cur.last = u.last
+        cur.jumps.extend(closing_jumps(u))
     flush()
+
+    moves, linked = _link_parts(parts, language, ro)
+    articles: list[Article] = []
+    records: list[JumpLine] = []
+    for part in parts:
+        if part.target >= 0:
+            continue
+        own = sorted(part.jumps + ([part.came_from] if part.came_from else []), key=lambda x: x[0])
+        if not (part.head or part.paras):
+            records.extend(JumpLine(j.text, j.direction, j.page, j.keyword, line) for line, j in own)
+            continue
+        aid = f"a{len(articles) + 1}"
+        articles.append(Article(
+            id=aid, headline=part.head, paragraphs=tuple(part.paras), block_ids=tuple(part.refs),
+            joins=tuple(part.joins), jumps=tuple(j.text for _, j in own),
+        ))
+        records.extend(JumpLine(j.text, j.direction, j.page, j.keyword, line, aid, line in linked)
+                       for line, j in own)
+    records.sort(key=lambda r: r.line)
     out_text = "\n\n".join(a.text for a in articles if a.text)
-    return RepairResult(tuple(articles), out_text + "\n" if out_text else "")
+    return RepairResult(tuple(articles), out_text + "\n" if out_text else "", tuple(records), tuple(moves))
 
 
 def joins_to_json(result: RepairResult) -> list[dict[str, str]]:
@@ -461,19 +698,43 @@ def joins_to_json(result: RepairResult) -> list[dict[str, str]]:
     return out
 
 
+def jumps_to_json(result: RepairResult) -> list[dict[str, object]]:
+    """The jump lines taken out of the text as JSON-able dicts (text,
+    direction, page, keyword, line, article, linked)."""
+    return [{"text": j.text, "direction": j.direction, "page": j.page, "keyword": j.keyword,
+             "line": j.line, "article": j.article, "linked": j.linked} for j in result.jumps]
+
+
 _WS_RE = re.compile(r"\s+")
 _CREDIT_RE = re.compile(r"编辑|校对|责编|记者|通讯员|摄|Editor|Reporting|Writing")
 
 
+def _reordered(source: str, moves: tuple[tuple[int, int, int], ...]) -> str:
+    """``source`` with the moved line ranges placed where the repair put
+    them: (first, last, after) moves lines first..last to follow line
+    ``after`` (1-based input lines)."""
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    order = list(range(1, len(lines) + 1))
+    for first, last, after in moves:
+        block = [n for n in order if first <= n <= last]
+        order = [n for n in order if not first <= n <= last]
+        at = order.index(after) + 1 if after in order else len(order)
+        order[at:at] = block
+    return "\n".join(lines[n - 1] for n in order)
+
+
 def check_nothing_dropped(source: str, result: RepairResult) -> str:
     """Return ``""`` when every non-space character of ``source`` is in the
-    output, in order, apart from the removed hyphens listed in the joins;
-    otherwise a description of the first difference."""
-    src = _WS_RE.sub("", source.lstrip("\ufeff"))
+    output, in order (continuations moved to their article count as in
+    their new place), apart from the removed hyphens and jump lines (and
+    continuation headlines) listed in the joins and jumps; otherwise a
+    description of the first difference."""
+    src = _WS_RE.sub("", _reordered(source.lstrip("\ufeff"), result.moved))
     out = _WS_RE.sub("", result.text)
-    removed = [j.removed for j in result.joins if j.kind == JoinKind.HYPHEN and j.removed]
+    removed = [j.removed for j in result.joins if j.kind in (JoinKind.HYPHEN, JoinKind.PAGE) and j.removed]
+    removed += [j.text for j in result.jumps if not j.linked]
     i = k = 0
-    budget = Counter("".join(removed))
+    budget = Counter(_WS_RE.sub("", "".join(removed)))
     while i < len(src):
         if k < len(out) and src[i] == out[k]:
             i += 1

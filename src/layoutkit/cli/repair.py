@@ -24,7 +24,7 @@ log = logging.getLogger("layoutkit.repair")
 @click.option("--encoding", default="", help="Input encoding when not UTF-8 (e.g. gb18030, big5).")
 @click.option("--lang", "language", default="", help="Text language: zh, en, de, fr (default: guessed).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None,
-              help="Also write every join (kind, left, right, reason, removed) as JSON here.")
+              help="Also write every join (kind, left, right, reason, removed) and jump line as JSON here.")
 @click.option("--no-join-columns", is_flag=True, help="Keep paragraphs cut by blank lines (column breaks) apart.")
 @click.option("--no-join-lines", is_flag=True, help="Keep hard-wrapped lines apart.")
 @click.option("--no-join-pages", is_flag=True, help="Do not join across form feeds (page breaks).")
@@ -40,7 +40,7 @@ def command(input_path: str, output: str | None, encoding: str, language: str, j
     stdin).  Output: articles separated by one blank line, headline first,
     one paragraph per line.
     """
-    from ..textrepair import TextRepairOptions, decode, joins_to_json, repair_text
+    from ..textrepair import TextRepairOptions, decode, joins_to_json, jumps_to_json, repair_text
 
     if input_path == "-":
         data = sys.stdin.buffer.read()
@@ -67,7 +67,8 @@ def command(input_path: str, output: str | None, encoding: str, language: str, j
     log.info("%s: %d articles; joins: %s", source, len(result.articles),
              ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none")
     if json_path:
-        doc = {"source": source, "articles": len(result.articles), "joins": joins_to_json(result)}
+        doc = {"source": source, "articles": len(result.articles), "joins": joins_to_json(result),
+               "jumps": jumps_to_json(result)}
         atomic_write(json_path, (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     if output:
         atomic_write(output, result.text.encode("utf-8"))

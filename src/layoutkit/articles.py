@@ -227,7 +227,7 @@ def pair_jumps(
     in_pos)`` when given (the text at the cut reads on), plus one point when
     the continuation comes later in reading order; ties go to the nearest.
     """
-    cands: list[tuple[float, int, int, int]] = []
+    scores: dict[tuple[int, int], float] = {}
     for op, oj in outgoing:
         for ip, ij in incoming:
             s = jump_score(oj, ij)
@@ -237,18 +237,45 @@ def pair_jumps(
                 s += 1
             if evidence is not None:
                 s += evidence(op, ip)
-            cands.append((-s, abs(ip - op), op, ip))
-    cands.sort()
+            scores[op, ip] = s
+    if len(incoming) <= 10:
+        return _best_matching(scores, [p for p, _ in outgoing], [p for p, _ in incoming])
+    cands = sorted(scores, key=lambda k: (-scores[k], abs(k[1] - k[0])))
     used_o: set[int] = set()
     used_i: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    for _, _, op, ip in cands:
+    for op, ip in cands:
         if op in used_o or ip in used_i:
             continue
         used_o.add(op)
         used_i.add(ip)
         pairs.append((op, ip))
     return pairs
+
+
+def _best_matching(scores: dict[tuple[int, int], float], outs: list[int], ins: list[int]) -> list[tuple[int, int]]:
+    """The set of pairs with the most pairs, then the highest total score,
+    then the smallest total distance (exhaustive over the incoming jumps;
+    a page has a handful of jump lines)."""
+    from functools import cache
+
+    @cache
+    def best(k: int, used: frozenset[int]) -> tuple[tuple[int, float, int], tuple[tuple[int, int], ...]]:
+        if k == len(ins):
+            return (0, 0.0, 0), ()
+        ip = ins[k]
+        (n, s, d), rest = best(k + 1, used)
+        top = ((n, s, d), rest)
+        for op in outs:
+            if op in used or (op, ip) not in scores:
+                continue
+            (n2, s2, d2), rest2 = best(k + 1, used | {op})
+            cand = ((n2 + 1, s2 + scores[op, ip], d2 - abs(ip - op)), ((op, ip), *rest2))
+            if cand[0] > top[0]:
+                top = cand
+        return top
+
+    return list(best(0, frozenset())[1])
 
 
 @dataclass

@@ -236,6 +236,14 @@ def word_spanning(left: str, right: str, context: int = 6) -> str:
     return ""
 
 
+def dictionary_word(token: str) -> bool:
+    """Is ``token`` in jieba's dictionary (not a word its HMM guessed)?"""
+    jb = _jieba()
+    dt = jb.dt  # type: ignore[attr-defined]
+    dt.check_initialized()
+    return bool(dt.FREQ.get(token))
+
+
 @dataclass(frozen=True, slots=True)
 class Glue:
     """How two pieces are glued: ``left``/``right`` are the pieces after

@@ -30,6 +30,7 @@ from .breaks import (
     cjk_ratio,
     cjk_space_at,
     continuation,
+    dictionary_word,
     display_width,
     ends_sentence,
     ends_with_credit,
@@ -501,8 +502,15 @@ def _link_parts(parts: list[_Part], language: str, ro: RepairOptions) -> tuple[l
         a, b = parts[owner[op]], parts[owner[ip]]
         if not a.paras or not b.paras:
             return 0.0
-        v = continuation(a.paras[-1].text, b.paras[0].text)
-        return (1.0 if v.strong else 0.5) if v.join else 0.0
+        left, right = a.paras[-1].text, b.paras[0].text
+        v = continuation(left, right)
+        if not v.join:
+            return 0.0
+        if v.lexical:
+            # a dictionary word across the cut is strong evidence; a word jieba only guessed is weak
+            tok = word_spanning(left, right)
+            return 1.0 if tok and dictionary_word(tok) else 0.5
+        return 1.0 if v.strong else 0.5
 
     pairs = pair_jumps(outgoing, incoming, evidence)
     out_at, in_at = dict(outgoing), dict(incoming)

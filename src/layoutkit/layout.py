@@ -380,20 +380,31 @@ def line_boxes(binary: np.ndarray, box: BBox, em: float) -> list[BBox]:
     if sub.size == 0:
         return []
     prof = (sub > 0).sum(axis=1)
-    ink_rows = prof > max(1, int(0.002 * sub.shape[1]))
+    # a row between two lines may hold a stroke or a neighbour's edge: it is
+    # ink only with a fair share of a typical text row's ink
+    ref = float(np.median(prof[prof > 0])) if prof.any() else 0.0
+    ink_rows = prof > max(1, int(0.002 * sub.shape[1]), 0.06 * ref)
     out: list[BBox] = []
     for a, b in _runs(ink_rows):
         if b - a < max(2, em * 0.15):
             continue
         cols = np.flatnonzero(sub[a:b].any(axis=0))
         out.append(BBox(box.x0 + int(cols[0]), box.top + a, box.x0 + int(cols[-1]) + 1, box.top + b))
-    # merge slivers (accents, dots of i/j) into the line below/above
+    # merge pieces of one line (accents, dots of i/j, a line cut at a row of
+    # little ink) while the result is no taller than a typical line
+    tall = sorted(lb.height for lb in out if lb.height >= 0.5 * em)
+    typical = float(tall[len(tall) // 2]) if tall else em
     merged: list[BBox] = []
     for lb in out:
-        if merged and (lb.height < em * 0.35 or merged[-1].height < em * 0.35) and lb.top - merged[-1].bottom < em * 0.3:
-            merged[-1] = merged[-1].union(lb)
-        else:
-            merged.append(lb)
+        if merged:
+            prev = merged[-1]
+            joined = prev.union(lb)
+            small = lb.height < em * 0.35 or prev.height < em * 0.35
+            fits = min(lb.height, prev.height) < 0.75 * typical and joined.height <= 1.25 * typical
+            if lb.top - prev.bottom < em * 0.3 and (small or fits):
+                merged[-1] = joined
+                continue
+        merged.append(lb)
     return merged
 
 
@@ -546,8 +557,45 @@ def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: 
     return out, scale
 
 
+#: layout needs no more than this resolution; finer scans are analysed reduced
+LAYOUT_DPI = 300
+
+
 def analyze(prep: Prepared, page_number: int = 1) -> PageLayout:
-    """Find rules, photos and text regions of a deskewed page."""
+    """Find rules, photos and text regions of a deskewed page.
+
+    Pages scanned finer than :data:`LAYOUT_DPI` are analysed on a reduced
+    copy and the boxes scaled back to the page's pixels."""
+    if prep.dpi > LAYOUT_DPI * 1.3:
+        f = LAYOUT_DPI / prep.dpi
+        h, w = prep.binary.shape
+        size = (max(1, int(w * f)), max(1, int(h * f)))
+        small = replace(
+            prep,
+            gray=cv2.resize(prep.gray, size, interpolation=cv2.INTER_AREA),
+            binary=(cv2.resize(prep.binary, size, interpolation=cv2.INTER_AREA) > 96).astype(np.uint8) * 255,
+            shade=None if prep.shade is None else cv2.resize(prep.shade, size, interpolation=cv2.INTER_AREA),
+            dpi=LAYOUT_DPI,
+            em=prep.em * f,
+        )
+        lay = _analyze(small, page_number)
+        up = 1.0 / f
+
+        def sc(b: BBox) -> BBox:
+            return BBox(int(b.x0 * up), int(b.top * up), min(w, int(b.x1 * up) + 1), min(h, int(b.bottom * up) + 1))
+
+        return PageLayout(
+            tuple(replace(r, bbox=sc(r.bbox), line_boxes=tuple(sc(lb) for lb in r.line_boxes)) for r in lay.regions),
+            tuple(sc(b) for b in lay.rules),
+            tuple(sc(b) for b in lay.photos),
+            tuple((int(a * up), int(b * up)) for a, b in lay.columns),
+            prep.em,
+            lay.scale,
+        )
+    return _analyze(prep, page_number)
+
+
+def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     binary = prep.binary
     h, w = binary.shape
     em = prep.em or max(8.0, prep.dpi / 300 * 36)

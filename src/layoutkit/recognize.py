@@ -38,12 +38,11 @@ def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: Co
         # one call per printed line: the lines found by projection are
         # trusted, and an engine never drops or merges a line this way
         lines = []
+        reader = _LineReader(engine, opts)
         for lb in region.line_boxes:
             lpad = max(2, int(lb.height * 0.25))
             lcrop, lx, ly = _crop(prep.gray, lb, lpad)
-            got = engine.recognize(lcrop, opts.languages, opts.timeout, single_line=True)
-            got = _retry_cjk_only(engine, lcrop, opts, got)
-            for ln in got:
+            for ln in reader.read(lcrop):
                 lines.append(ln.shift(lx - dx, ly - dy))
     else:
         lines = engine.recognize(crop, opts.languages, opts.timeout, vertical=region.vertical)
@@ -63,25 +62,46 @@ _CJK_LANGS = ("chi_sim", "chi_tra", "jpn", "kor")
 _LATIN_RUN = re.compile(r"[A-Za-z]{2,}")
 
 
-def _retry_cjk_only(engine: OcrEngine, image: np.ndarray, opts: ConvertOptions, got: list[Line]) -> list[Line]:
-    """A Chinese line read with a Latin model beside the Chinese one sometimes
-    comes back as Latin gibberish where rare characters stand.  When a line
-    holds Latin letters and is partly CJK or read with low confidence, read
-    it again with the CJK models alone and keep the more confident reading
-    (a real Latin line stays: the CJK models read it with less confidence)."""
-    langs = opts.languages.split("+")
-    cjk = [lang for lang in langs if lang.split("_vert")[0] in _CJK_LANGS]
-    if not cjk or len(cjk) == len(langs):
-        return got
-    def score(lines: list[Line]) -> float:
-        confs = [w.confidence for ln in lines for w in ln.words if w.confidence >= 0]
-        return sum(confs) / len(confs) if confs else -1.0
+def _score(lines: list[Line]) -> float:
+    confs = [w.confidence for ln in lines for w in ln.words if w.confidence >= 0]
+    return sum(confs) / len(confs) if confs else -1.0
 
-    text = "".join(ln.text for ln in got)
-    if not _LATIN_RUN.search(text) or not (is_cjk_text(text, 0.2) or score(got) < 75):
+
+class _LineReader:
+    """Reads the lines of one block, choosing the models per line.
+
+    With a CJK and a Latin model together (the default ``chi_sim+eng``),
+    Tesseract reads Chinese worse than with the CJK model alone: it turns
+    rare characters into Latin gibberish and inserts stray glyphs.  So a
+    line is read with the CJK models first (they read digits and the odd
+    Latin word too); when the result is not mostly CJK or is read with low
+    confidence, the line is read again with all the models and the more
+    confident reading is kept.  Once a block turns out to be Latin text,
+    its remaining lines go straight to all the models.
+    """
+
+    def __init__(self, engine: OcrEngine, opts: ConvertOptions) -> None:
+        self.engine = engine
+        self.opts = opts
+        langs = opts.languages.split("+")
+        cjk = [lang for lang in langs if lang.split("_vert")[0] in _CJK_LANGS]
+        self.cjk = "+".join(cjk) if cjk and len(cjk) < len(langs) else ""
+        self.latin_block = False
+
+    def read(self, image: np.ndarray) -> list[Line]:
+        full = self.opts.languages
+        if not self.cjk or self.latin_block:
+            return self.engine.recognize(image, full, self.opts.timeout, single_line=True)
+        got = self.engine.recognize(image, self.cjk, self.opts.timeout, single_line=True)
+        text = "".join(ln.text for ln in got)
+        if is_cjk_text(text, 0.5) and _score(got) >= 70 and not _LATIN_RUN.search(text):
+            return got
+        again = self.engine.recognize(image, full, self.opts.timeout, single_line=True)
+        if _score(again) > _score(got):
+            if not is_cjk_text("".join(ln.text for ln in again), 0.3):
+                self.latin_block = True
+            return again
         return got
-    again = engine.recognize(image, "+".join(cjk), opts.timeout, single_line=True)
-    return again if score(again) > score(got) else got
 
 
 def printed_gaps(binary: np.ndarray, box: BBox) -> tuple[list[tuple[int, int]], float]:

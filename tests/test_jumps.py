@@ -343,3 +343,24 @@ def test_scanned_tiff_continued_article_is_one() -> None:
     assert _continued(list(doc.articles), resumed) is a and a.pages == (1, 2)
     assert len(a.jumps) == 2
     assert not any(re.search(r"[下上][转接]第\s*\d\s*版", b.text) for b in doc.articles)
+
+
+def test_keyword_jumps_with_a_catch_word_in_the_block() -> None:
+    """"See WEATHER, Page 2" / "WEATHER, from Page 1" with the catch word
+    "WEATHER" printed as a line above it, in the same block as the text."""
+    from layoutkit.pipeline import convert_file
+
+    pages = convert_file(DOCS / f"{EN}.pdf").pages
+    p1, p2 = pages
+    i, k = _find(p1, "(Continued on Page 2)"), _find(p2, "Continued from Page 1")
+    b1, b2 = p1.blocks[i], p2.blocks[k]
+    first = b2.lines[0]
+    catch = Line("WEATHER", BBox(first.bbox.x0, max(0, first.bbox.top - 40), first.bbox.x0 + 150, first.bbox.top - 5))
+    blocks1, blocks2 = list(p1.blocks), list(p2.blocks)
+    blocks1[i] = replace(b1, lines=(*b1.lines[:-1], _retext(b1.lines[-1], "See WEATHER, Page 2")))
+    blocks2[k] = replace(b2, lines=(catch, _retext(first, "WEATHER, from Page 1"), *b2.lines[1:]))
+    arts = build_articles(_edit(_edit(pages, 1, blocks1), 2, blocks2))
+    a = _assert_whole(arts, EN)
+    assert a.jumps == ("See WEATHER, Page 2", "WEATHER, from Page 1")
+    assert "WEATHER" not in a.text
+    assert any("WEATHER" in j.removed.split("\n") for j in a.joins if j.kind == JoinKind.PAGE)

@@ -662,9 +662,9 @@ def repair_text(text: str, options: TextRepairOptions | RepairOptions | None = N
             cur.head = u.text
             cur.head_is_jump_head = u.jump_head
         else:
-            kind = BlockKind.BYLINE if is_byline(u.text) else (
+            pkind = BlockKind.BYLINE if is_byline(u.text) else (
                 BlockKind.CAPTION if is_caption_start(u.text) else BlockKind.BODY)
-            cur.paras.append(Paragraph(u.text, kind, (ref,)))
+            cur.paras.append(Paragraph(u.text, pkind, (ref,)))
         cur.joins.extend(u.joins)
         cur.refs.append(ref)
         cur.last = u.last

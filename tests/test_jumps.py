@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from layoutkit.articles import Jump, build_articles, pair_jumps, parse_jump
+from layoutkit.articles import Jump, build_articles, pair_jumps, parse_jump, split_jump
 from layoutkit.model import Article, BBox, Block, BlockKind, JoinKind, Line, Page
 from layoutkit.textrepair import check_nothing_dropped, repair_text
 
@@ -155,6 +155,22 @@ def test_text_ocr_noise_and_form_feed() -> None:
         "Continued from Page 1", "Contimued from Pagc 1"), _text(EN, "gt"))
     a = zh.index("上接第1版")
     _check(zh[:a].rstrip("\n") + "\n\f\n" + zh[a:], gt)
+
+
+def test_text_jump_lines_run_into_paragraphs() -> None:
+    """An extractor that joins the lines of a block runs the jump line into the text."""
+    zh = _text(ZH, "extracted").replace("同时积\n\n下转第2版", "同时积下转第2版").replace(
+        "上接第1版\n\n极开拓", "（上接第1版）极开拓")
+    _check(zh, _text(ZH, "gt"))
+    en = _text(EN, "extracted").replace("higher ground\n\n(Continued on Page 2)", "higher ground (Continued on Page 2)")
+    _check(en.replace("Continued from Page 1\n\nand to", "Continued from Page 1 and to"), _text(EN, "gt"))
+
+
+@pytest.mark.parametrize("text", ["该报道已转第2版。", "他接第1版面的工作", "上接第1版",
+                                  "The story was continued on page 2 of the magazine",
+                                  "to higher ground See FLOOD, Page 5"])
+def test_split_jump_leaves_sentences_whole(text: str) -> None:
+    assert split_jump(text) == (None, text, None)
 
 
 def test_text_two_jumps_paired_by_the_words_at_the_cut() -> None:

@@ -278,6 +278,45 @@ def _best_matching(scores: dict[tuple[int, int], float], outs: list[int], ins: l
     return list(best(0, frozenset())[1])
 
 
+#: a jump line run into the end of a paragraph ("…同时积下转第2版", "…ground (Continued on Page 2)")
+_TRAILING = (
+    re.compile(r"(?:[（(]\s*(?:下\s*)?转|下\s*转)\s*[第笫]\s*[0-9０-９一二三四五六七八九十A-Z]{1,3}\s*版\s*[）)]?$"),
+    re.compile(r"(?:\(\s*(?:Continued|Cont'?d\.?|See\s+[A-Z][A-Z'&-]+,?)\s+(?:on\s+)?\S+\s*\S*\s*\)"
+               r"|(?<=\s)Continued\s+on\s+[Pp]age\s+[A-Z]?\d{1,3})\.?$"),
+)
+#: a jump line run into the start of a paragraph ("上接第1版极开拓…", "Continued from Page 1 and to…")
+_LEADING = (
+    re.compile(r"^(?:[（(]\s*(?:上\s*)?接|上\s*接)\s*[第笫]\s*[0-9０-９一二三四五六七八九十A-Z]{1,3}\s*版\s*[）)]?"),
+    re.compile(r"^(?:\(\s*(?:Continued|Cont'?d\.?)\s+from\s+[Pp]age\s+[A-Z]?\d{1,3}\s*\)"
+               r"|Continued\s+from\s+[Pp]age\s+[A-Z]?\d{1,3}(?=\s))"),
+)
+
+
+def split_jump(text: str) -> tuple[Jump | None, str, Jump | None]:
+    """A paragraph with a jump line run into it, as an extractor that joins
+    the lines of a block gives it: (leading "continued from" jump or None,
+    the text, trailing "continued on" jump or None).  Only the printed forms
+    with 第…版 or "Page" are taken, so ordinary sentences stay whole."""
+    lead: Jump | None = None
+    trail: Jump | None = None
+    t = text.strip()
+    for pat in _LEADING:
+        m = pat.match(t)
+        if m and m.end() < len(t):
+            j = parse_jump(m.group(0))
+            if j is not None and j.direction == "from":
+                lead, t = j, t[m.end():].lstrip()
+                break
+    for pat in _TRAILING:
+        m = pat.search(t)
+        if m and m.start() > 0:
+            j = parse_jump(m.group(0))
+            if j is not None and j.direction == "to":
+                trail, t = j, t[:m.start()].rstrip()
+                break
+    return lead, t, trail
+
+
 @dataclass
 class _Group:
     """Blocks of one article part, its jump lines, the page it starts on,

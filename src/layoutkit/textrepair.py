@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .articles import Jump, pair_jumps, parse_jump
+from .articles import Jump, pair_jumps, parse_jump, split_jump
 from .breaks import (
     CJK_SPACE_RE,
     Glue,
@@ -424,27 +424,32 @@ def _take_jumps(pieces: list[_Piece]) -> tuple[list[_Piece], _Jumps]:
     for p in pieces:
         if p.sep == "page":
             page += 1
-        j = parse_jump(p.text)
-        if j is not None:
-            j = replace(j, on_page=page if paged else 0)
-            found.append((p.line, j))
-            if j.direction == "to":
-                closing.setdefault(kept[-1].line if kept else 0, []).append((p.line, j))
-                force = force or "gap"
-            else:
-                waiting = (p.line, j)
-                force = "jump"
-            continue
-        if force:
-            # a page break stays a page break; a continuation is always a jump
-            sep = force if force == "jump" or p.sep != "page" else p.sep
-            if force == "gap" and p.sep == "page":
-                sep = "gap"
-            p = _Piece(p.text, p.line, p.indented, sep, p.blanks)
-            if waiting is not None:
-                opening[p.line] = waiting
-        kept.append(p)
-        force, waiting = "", None
+        whole = parse_jump(p.text)
+        items: list[_Piece | Jump] = []
+        if whole is not None:
+            items.append(whole)
+        else:
+            lead, rest, trail = split_jump(p.text)  # jump lines run into a paragraph
+            items.extend(x for x in (lead, _Piece(rest, p.line, p.indented, p.sep, p.blanks), trail) if x is not None)
+        for item in items:
+            if isinstance(item, Jump):
+                j = replace(item, on_page=page if paged else 0)
+                found.append((p.line, j))
+                if j.direction == "to":
+                    closing.setdefault(kept[-1].line if kept else 0, []).append((p.line, j))
+                    force = force or "gap"
+                else:
+                    waiting = (p.line, j)
+                    force = "jump"
+                continue
+            q = item
+            if force:
+                # a continuation is always a jump; after a "continued on" line a new part starts
+                q = _Piece(q.text, q.line, q.indented, force, q.blanks)
+                if waiting is not None:
+                    opening[q.line] = waiting
+            kept.append(q)
+            force, waiting = "", None
     return kept, _Jumps(closing, opening, found)
 
 

@@ -38,6 +38,7 @@ pytestmark = pytest.mark.skipif(not (DOCS / f"{ZH}.pdf").is_file(), reason="jump
     ("（下转第２版）", "to", 2, ""),
     ("(转第5版)", "to", 5, ""),
     ("下 转 第 2 版", "to", 2, ""),  # OCR spaces between CJK characters
+    ("下转第2版 |", "to", 2, ""),  # a stray mark at the line end
     ("〈上接第1版)", "from", 1, ""),  # mismatched brackets as OCR reads them
     ("上接笫一版", "from", 1, ""),  # 笫 for 第, Chinese numeral
     ("接第十二版", "from", 12, ""),

@@ -8,9 +8,17 @@ belong to no article (they stay in the JSON).
 
 Continuations across pages: jump lines such as "下转第2版" / "上接第1版",
 "Continued on Page 5" / "Continued from Page 1", "See FLOOD, Page 5" /
-"FLOOD, from Page 1" link the part on one page to the part on another; the
-two parts become one article and the jump lines are taken out of the text
-(kept in ``Article.jumps`` and in the blocks of the JSON).
+"FLOOD, from Page 1" (:func:`parse_jump`, robust to OCR noise) link the
+part on one page to the part on another.  A jump line may be a block of its
+own (of any kind, also a running header or footer) or a line at the start,
+end or inside a text block.  "Continued on" ends the part it closes;
+"continued from" starts a new part, keeping a short headline or catch word
+just above it as the jump head.  Parts are paired by :func:`pair_jumps`
+(keywords, printed page numbers against the input pages, reading order)
+and become one article; the jump lines and the jump head are taken out of
+the text (kept in ``Article.jumps``, in a PAGE join and in the blocks of the
+JSON).  The text-only repair (:mod:`layoutkit.textrepair`) uses the same
+parsing and pairing.
 
 The text of each article is assembled by :func:`layoutkit.repair.assemble_article`.
 """
@@ -141,7 +149,9 @@ def parse_jump(text: str) -> Jump | None:
     if not raw or len(raw) > 60:
         return None
     t = unicodedata.normalize("NFKC", raw)
-    t = re.sub(r"\s+", " ", t)
+    t = re.sub(r"\s+", " ", t).strip(" |丨_~·•'\"")  # stray marks OCR puts at line ends
+    if not t:
+        return None
     if re.search(r"[\u4e00-\u9fff]", t):
         z = _unbracket(t.replace(" ", ""))
         for direction, pat in (("to", _ZH_TO), ("from", _ZH_FROM)):

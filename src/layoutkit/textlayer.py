@@ -25,7 +25,7 @@ grouped into lines by baseline, lines are cut at column gutters (a gap that
 continues as a vertical white channel through the neighbouring lines, or a
 printed rule), words are Latin runs or single CJK characters, and the lines
 go through the same block segmentation as scanned pages
-(:func:`layoutkit.layout.segment_lines`).  Vertical writing (CJK columns
+(:func:`layoutkit.linelayout.segment_lines`).  Vertical writing (CJK columns
 read top to bottom, right to left) is recognised from the geometry of
 consecutive characters and reported in ``Block.vertical``.
 
@@ -494,7 +494,7 @@ def segment(lines: list[Line], vertical: list[bool], data: PdfPageData, photos: 
     """Lines -> blocks in reading order.  The one place that calls the
     layout step, so the scanned and born-digital paths share it."""
     try:
-        from .layout import segment_lines
+        from .linelayout import segment_lines
     except ImportError:  # pragma: no cover - layout module missing
         segment_lines = None  # type: ignore[assignment]
     if segment_lines is None:  # pragma: no cover

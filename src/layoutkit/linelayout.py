@@ -1,17 +1,224 @@
 """Layout of pages whose text lines are already known (PDF text layer).
 
-The lines are rasterised into a mask and go through the same XY-cut and
-classification as scanned pages (:mod:`layoutkit.layout`); headlines are
-told by font size and weight when the PDF gives them.
+A scanned page only has ink, so :mod:`layoutkit.layout` cuts a raster mask.
+A text-layer page knows every line exactly: its box, its font size and
+weight.  Cutting a mask of those boxes loses that knowledge (a two-line
+headline and the byline under it touch in the mask; staggered baselines of
+two neighbouring articles hide the gutter between them), so here the
+recursive XY-cut runs on the line boxes themselves.  The classification of
+the resulting leaves (:func:`layoutkit.layout.classify`) and the column
+assignment are the ones the scanned path uses.
+
+Cut order in a region (the first rule that applies wins, then recursion):
+
+1. a horizontal printed rule across most of the region that no line crosses;
+2. a strong horizontal white gap across the whole region: at least 1.5 em,
+   or at least 0.8 em when a headline starts right below it (a new row of
+   articles under its headlines);
+3. a headline band on top of the region that owns every column below it
+   (no gutter of the body runs through a gap of the band);
+4. vertical printed rules, then vertical white gutters (at least 0.5 em, no
+   line crosses them, pieces at least 2 em wide);
+5. weaker horizontal gaps (at least 0.8 em);
+6. a change of type size between consecutive rows (headline over body,
+   body over a smaller jump line or caption).
+
+Coordinates are page pixels, top-left origin.  Vertical writing is cut in
+its writing frame (page y along the line, page x reversed across it), so
+columns of vertical text read right to left.
 """
 
 from __future__ import annotations
 
-import cv2
-import numpy as np
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from .layout import _assign_columns, _columns, _segment_mask, classify
+from .layout import _assign_columns, _columns, classify
 from .model import BBox, Block, BlockKind, Line
+
+#: a line at least this many times the body size is headline type
+HEADLINE_RATIO = 1.3
+#: consecutive rows whose sizes differ by more than this ratio go to different blocks
+SIZE_STEP = 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """A line or photo in the cutting frame.  ``size``: font size (pixels),
+    0 for photos.  ``ref``: index into the caller's lines (-1 - i: photo i)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    ref: int
+
+
+def _line_size(ln: Line) -> float:
+    sizes = sorted(w.font_size for w in ln.words if w.font_size > 0)
+    if sizes:
+        return sizes[len(sizes) // 2]
+    return float(ln.bbox.height)
+
+
+def _line_bold(ln: Line) -> bool:
+    n = sum(len(w.text) for w in ln.words)
+    return n > 0 and 2 * sum(len(w.text) for w in ln.words if w.bold) > n
+
+
+def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _gaps(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """White runs between the merged ``intervals`` (not before or after them)."""
+    merged = _merge(intervals)
+    return [(a[1], b[0]) for a, b in zip(merged, merged[1:])]
+
+
+class _Cutter:
+    """Recursive XY-cut over line boxes (see the module doc)."""
+
+    def __init__(self, em: float, hrules: list[tuple[float, float, float, float]],
+                 vrules: list[tuple[float, float, float, float]]) -> None:
+        self.em = em
+        self.hrules = hrules
+        self.vrules = vrules
+
+    def is_head(self, it: _Item) -> bool:
+        return it.size >= HEADLINE_RATIO * self.em
+
+    def cut(self, items: list[_Item], depth: int = 0) -> list[list[_Item]]:
+        if len(items) <= 1 or depth > 60:
+            return [items]
+        em = self.em
+        x0, x1 = min(i.x0 for i in items), max(i.x1 for i in items)
+        y0, y1 = min(i.top for i in items), max(i.bottom for i in items)
+        w, h = x1 - x0, y1 - y0
+
+        # 1. horizontal rules that no line crosses
+        hr = sorted(
+            (ry0 + ry1) / 2 for rx0, ry0, rx1, ry1 in self.hrules
+            if y0 < (ry0 + ry1) / 2 < y1 and min(rx1, x1) - max(rx0, x0) >= 0.6 * w
+        )
+        hr = [y for y in hr if not any(i.top < y < i.bottom for i in items)]
+        if hr:
+            return self._split_h(items, hr, depth)
+
+        hgaps = _gaps([(i.top, i.bottom) for i in items])
+        vgaps = _gaps([(i.x0, i.x1) for i in items])
+        if not hgaps and h <= 2.5 * max(i.size for i in items) + 1:
+            return [items]  # one row (a running header, a line cut at a wide space)
+
+        # 2. strong horizontal gaps
+        strong = [
+            (a + b) / 2 for a, b in hgaps
+            if b - a >= 1.5 * em or (b - a >= 0.8 * em and self._head_below(items, b))
+        ]
+        if strong:
+            return self._split_h(items, strong, depth)
+
+        # 3. a headline band on top owns the columns beneath it
+        first = next(((a, b) for a, b in hgaps if b - a >= 0.6 * em), None)
+        if first is not None:
+            band = [i for i in items if i.bottom <= first[0]]
+            body = [i for i in items if i.top >= first[1]]
+            if band and body and all(self.is_head(i) or i.ref < 0 for i in band) and any(i.ref >= 0 for i in band):
+                bx0, bx1 = min(i.x0 for i in band), max(i.x1 for i in band)
+                band_gaps = _gaps([(i.x0, i.x1) for i in band])
+                seps = [(a + b) / 2 for a, b in _gaps([(i.x0, i.x1) for i in body]) if b - a >= 0.5 * em]
+                seps += [(rx0 + rx1) / 2 for rx0, ry0, rx1, ry1 in self.vrules if ry1 > first[1] and ry0 < y1]
+                through = any(bx0 < s < bx1 and any(a <= s <= b for a, b in band_gaps) for s in seps)
+                if not through:
+                    return self._split_h(items, [(first[0] + first[1]) / 2], depth)
+
+        # 4. vertical rules, then gutters
+        vr = sorted(
+            (rx0 + rx1) / 2 for rx0, ry0, rx1, ry1 in self.vrules
+            if x0 < (rx0 + rx1) / 2 < x1 and min(ry1, y1) - max(ry0, y0) >= 0.6 * h
+        )
+        vr = [x for x in vr if not any(i.x0 < x < i.x1 for i in items)]
+        if vr:
+            return self._split_v(items, vr, depth)
+        gutters = [(a + b) / 2 for a, b in vgaps if b - a >= 0.5 * em]
+        gutters = self._wide_pieces(items, gutters, 2.0 * em)
+        if gutters:
+            return self._split_v(items, gutters, depth)
+
+        # 5. weaker horizontal gaps
+        weak = [(a + b) / 2 for a, b in hgaps if b - a >= 0.8 * em]
+        if weak:
+            return self._split_h(items, weak, depth)
+
+        # 6. type size changes between rows
+        steps = self._size_steps(items, hgaps)
+        if steps:
+            return self._split_h(items, steps, depth)
+        return [items]
+
+    def _head_below(self, items: list[_Item], y: float) -> bool:
+        """A headline line starts within half an em below ``y``."""
+        return any(self.is_head(i) and y <= i.top <= y + 0.5 * self.em for i in items)
+
+    def _size_steps(self, items: list[_Item], hgaps: list[tuple[float, float]]) -> list[float]:
+        """Gaps between rows whose type sizes differ by more than :data:`SIZE_STEP`."""
+        out = []
+        for a, b in hgaps:
+            above = [i.size for i in items if i.bottom <= a and i.ref >= 0]
+            below = [i.size for i in items if i.top >= b and i.ref >= 0]
+            if not above or not below:
+                out.append((a + b) / 2)  # a photo above or below
+                continue
+            # the rows next to the gap
+            last = max((i for i in items if i.bottom <= a and i.ref >= 0), key=lambda i: i.bottom)
+            nxt = min((i for i in items if i.top >= b and i.ref >= 0), key=lambda i: i.top)
+            r = max(last.size, nxt.size) / max(1e-6, min(last.size, nxt.size))
+            if r > SIZE_STEP:
+                out.append((a + b) / 2)
+        return out
+
+    @staticmethod
+    def _wide_pieces(items: list[_Item], cuts: list[float], min_width: float) -> list[float]:
+        """Keep cuts whose pieces (by their content) are at least ``min_width`` wide."""
+        kept: list[float] = []
+        for c in sorted(cuts):
+            lo = kept[-1] if kept else float("-inf")
+            left = [i for i in items if lo < i.x0 and i.x1 <= c]
+            right = [i for i in items if i.x0 >= c]
+            if not left or not right:
+                continue
+            lw = max(i.x1 for i in left) - min(i.x0 for i in left)
+            rw = max(i.x1 for i in right) - min(i.x0 for i in right)
+            if lw >= min_width and rw >= min_width:
+                kept.append(c)
+        return kept
+
+    def _split_h(self, items: list[_Item], ys: list[float], depth: int) -> list[list[_Item]]:
+        out: list[list[_Item]] = []
+        bounds = [float("-inf"), *sorted(ys), float("inf")]
+        for a, b in zip(bounds, bounds[1:]):
+            part = [i for i in items if a <= (i.top + i.bottom) / 2 < b]
+            if part:
+                out.extend(self.cut(part, depth + 1))
+        return out
+
+    def _split_v(self, items: list[_Item], xs: list[float], depth: int) -> list[list[_Item]]:
+        out: list[list[_Item]] = []
+        bounds = [float("-inf"), *sorted(xs), float("inf")]
+        for a, b in zip(bounds, bounds[1:]):
+            part = [i for i in items if a <= (i.x0 + i.x1) / 2 < b]
+            if part:
+                out.extend(self.cut(part, depth + 1))
+        return out
 
 
 def segment_lines(
@@ -22,45 +229,75 @@ def segment_lines(
     rules: list[BBox],
     photos: list[BBox],
     page_number: int = 1,
+    vertical: Sequence[bool] | None = None,
 ) -> list[Block]:
-    """Group known text lines (PDF text layer) into blocks in reading order,
-    with the same XY-cut and classification as scanned pages.  Headlines are
-    told by font size (``Word.font_size``) when known, else by line height."""
+    """Group known text lines (PDF text layer) into blocks in reading order.
+
+    ``lines``: page-pixel lines with ``Word.font_size`` (pixels) and
+    ``Word.bold`` when the PDF gives them; ``rules``/``photos``: page-pixel
+    boxes; ``vertical[i]`` is True for a top-to-bottom line (when most lines
+    are vertical the page is cut in the vertical writing frame).  Headlines
+    are told by font size and weight (:func:`layoutkit.layout.classify`).
+    ``dpi`` is kept for the signature shared with the scanned path."""
+    del dpi
     if not lines:
         return []
-    mask = np.zeros((height, width), np.uint8)
-    for ln in lines:
-        b = ln.bbox
-        cv2.rectangle(mask, (b.x0, b.top), (max(b.x0, b.x1 - 1), max(b.top, b.bottom - 1)), 255, thickness=-1)
-    for p in photos:
-        cv2.rectangle(mask, (p.x0, p.top), (p.x1 - 1, p.bottom - 1), 255, thickness=-1)
-    heights = sorted(ln.bbox.height for ln in lines)
-    em = float(heights[len(heights) // 2])
-    hrules = [r for r in rules if r.width >= r.height]
-    vrules = [r for r in rules if r.width < r.height]
-    leaves, _ = _segment_mask(mask, em, hrules, vrules)
-    members: list[list[Line]] = [[] for _ in leaves]
-    for ln in lines:
-        best, best_area = -1, 0
-        for i, lf in enumerate(leaves):
-            inter = lf.intersection(ln.bbox)
-            if inter is not None and inter.area > best_area:
-                best, best_area = i, inter.area
-        if best >= 0:
-            members[best].append(ln)
-    sizes: list[float] = []
-    for ms in members:
-        fs = [w.font_size for ln in ms for w in ln.words if w.font_size > 0]
-        sizes.append(float(np.median(fs)) if fs else (float(np.median([ln.bbox.height for ln in ms])) if ms else 0.0))
-    lines_of = [[ln.bbox for ln in ms] for ms in members]
-    regions = classify(leaves, lines_of, photos, width, height, hrules, sizes=sizes)
+    vert_page = vertical is not None and 2 * sum(vertical) > len(lines)
+
+    def frame(b: BBox) -> tuple[float, float, float, float]:
+        if vert_page:
+            return float(b.top), float(width - b.x1), float(b.bottom), float(width - b.x0)
+        return float(b.x0), float(b.top), float(b.x1), float(b.bottom)
+
+    items: list[_Item] = []
+    for k, ln in enumerate(lines):
+        items.append(_Item(*frame(ln.bbox), _line_size(ln), _line_bold(ln), k))
+    for k, p in enumerate(photos):
+        items.append(_Item(*frame(p), 0.0, False, -1 - k))
+    sizes = sorted(it.size for it in items if it.ref >= 0)
+    em = max(1.0, sizes[len(sizes) // 2])
+    hrules: list[tuple[float, float, float, float]] = []
+    vrules: list[tuple[float, float, float, float]] = []
+    for r in rules:
+        fr = frame(r)
+        (hrules if fr[2] - fr[0] >= fr[3] - fr[1] else vrules).append(fr)
+    leaves = _Cutter(em, hrules, vrules).cut(items)
+
+    # photos are leaves of their own, whatever the cut left beside them
+    groups: list[tuple[BBox, list[Line]]] = []
+    for leaf in leaves:
+        ls = [lines[i.ref] for i in leaf if i.ref >= 0]
+        for i in leaf:
+            if i.ref < 0:
+                groups.append((photos[-1 - i.ref], []))
+        if ls:
+            groups.append((BBox.enclosing(ln.bbox for ln in ls), ls))
+    boxes = [g[0] for g in groups]
+    lines_of = [[ln.bbox for ln in g[1]] for g in groups]
+    leaf_sizes = [_median([_line_size(ln) for ln in g[1]]) if g[1] else 0.0 for g in groups]
+    # 2.0 for a leaf set mostly in a bold face, 1.0 otherwise (classify's
+    # stroke-width ratio test then tells one-column bold headlines)
+    strokes = [1.0 + float(2 * sum(_line_bold(ln) for ln in g[1]) > len(g[1])) if g[1] else 0.0 for g in groups]
+    hr_page = [r for r in rules if r.width >= r.height]
+    regions = classify(boxes, lines_of, photos, width, height, hr_page, sizes=leaf_sizes, strokes=strokes)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, width, em)
     blocks: list[Block] = []
-    for r, ms in zip(regions, members):
+    for r, (_, ms) in zip(regions, groups, strict=True):
         if r.kind != BlockKind.PHOTO and not ms:
             continue
         col, span = _assign_columns(r.bbox, columns)
-        ms_sorted = sorted(ms, key=lambda ln: (ln.bbox.top, ln.bbox.x0))
-        blocks.append(Block(f"p{page_number}-b{len(blocks) + 1}", r.kind, r.bbox, tuple(ms_sorted), col, span))
+        if vert_page:
+            ordered = sorted(ms, key=lambda ln: (-ln.bbox.x1, ln.bbox.top))
+        else:
+            ordered = sorted(ms, key=lambda ln: (ln.bbox.top, ln.bbox.x0))
+        blocks.append(Block(f"p{page_number}-b{len(blocks) + 1}", r.kind, r.bbox, tuple(ordered), col, span))
     return blocks
+
+
+def _median(values: list[float]) -> float:
+    v = sorted(values)
+    n = len(v)
+    if n == 0:
+        return 0.0
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2

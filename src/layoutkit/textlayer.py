@@ -278,6 +278,7 @@ class _RowIndex:
 
     def __init__(self, rows: list[_Row]) -> None:
         self.ycs = [r.yc for r in rows]
+        self.ems = [r.em for r in rows]
         self.starts: list[list[float]] = []
         self.ends: list[list[float]] = []
         for r in rows:
@@ -335,7 +336,9 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
                 b = bisect.bisect_right(index.ycs, row.yc + 6 * em)
                 free = blocked = 0
                 for j in range(a, b):
-                    if j == ri:
+                    # rows in another font size (a headline spanning the
+                    # columns above them) say nothing about this gutter
+                    if j == ri or not 0.7 * em <= index.ems[j] <= 1.43 * em:
                         continue
                     s = index.state(j, blo, bhi)
                     free += s == 1
@@ -502,7 +505,8 @@ def segment(lines: list[Line], vertical: list[bool], data: PdfPageData, photos: 
     elif not lines:
         blocks = []
     else:
-        blocks = _segment_reduced(segment_lines, lines, data, photos)
+        blocks = segment_lines(lines, data.width, data.height, data.dpi, list(data.rules), photos,
+                               data.number, vertical)
     vset = {id(ln) for ln, v in zip(lines, vertical, strict=True) if v}
     out = []
     for b in blocks:
@@ -512,45 +516,6 @@ def segment(lines: list[Line], vertical: list[bool], data: PdfPageData, photos: 
             ordered = tuple(sorted(b.lines, key=lambda ln: (-ln.bbox.x1, ln.bbox.top)))
             b = replace(b, lines=ordered, vertical=True)
         out.append(b)
-    return out
-
-
-def _segment_reduced(segment_lines, lines: list[Line], data: PdfPageData, photos: list[BBox]) -> list[Block]:  # noqa: ANN001
-    """Run ``segment_lines`` at a working resolution where the body em is
-    about 8 px (what the layout step reduces its mask to anyway), then map
-    the blocks back to full-resolution lines and boxes.  Rasterising a
-    300-dpi page mask only to shrink it cost more than all the rest of a
-    text-layer page."""
-    heights = sorted(ln.bbox.height for ln in lines)
-    f = max(1, int(heights[len(heights) // 2] / 8))
-    if f == 1:
-        return list(segment_lines(lines, data.width, data.height, data.dpi, list(data.rules), photos, data.number))
-
-    def down(b: BBox) -> BBox:
-        x0, top = b.x0 // f, b.top // f
-        return BBox(x0, top, max(x0 + 1, -(-b.x1 // f)), max(top + 1, -(-b.bottom // f)))
-
-    small: list[Line] = []
-    back: dict[int, Line] = {}
-    for ln in lines:
-        words = tuple(replace(w, bbox=down(w.bbox), font_size=w.font_size / f) for w in ln.words[:1])
-        sl = Line(ln.text, down(ln.bbox), words, ln.confidence)
-        small.append(sl)
-        back[id(sl)] = ln
-    w, h = -(-data.width // f), -(-data.height // f)
-    photo_map = {down(p).as_tuple(): p for p in photos}
-    blocks = segment_lines(small, w, h, max(1, data.dpi // f), [down(r) for r in data.rules],
-                           [down(p) for p in photos], data.number)
-    out = []
-    for b in blocks:
-        full = tuple(back[id(sl)] for sl in b.lines)
-        if full:
-            box = BBox.enclosing(ln.bbox for ln in full)
-        else:
-            box = photo_map.get(b.bbox.as_tuple()) or BBox(b.bbox.x0 * f, b.bbox.top * f,
-                                                           min(data.width, b.bbox.x1 * f),
-                                                           min(data.height, b.bbox.bottom * f))
-        out.append(replace(b, bbox=box, lines=full))
     return out
 
 

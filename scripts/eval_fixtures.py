@@ -95,8 +95,8 @@ def main() -> int:
             "merged": s["articles_merged"], "breaks_repaired": s["breaks_repaired"], "breaks_total": s["breaks_total"],
             "boundaries_kept": s["boundaries_kept"], "reading_order": s["reading_order"], "bag_recall": s["bag_recall"],
             "cjk_spaces": s["cjk_spaces"], "wall_s": round(run["wall"], 2),
-            "layout_share": round(stages.get("layout", 0.0) / total, 4),
-            "layout_s": round(stages.get("layout", 0.0), 3),
+            "layout_share": round((stages.get("layout", 0.0) + stages.get("preprocess", 0.0)) / total, 4),
+            "layout_s": round(stages.get("layout", 0.0) + stages.get("preprocess", 0.0), 3),
         })
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -123,7 +123,7 @@ def main() -> int:
               "load_avg": os.getloadavg(), "by_degradation": summary, "pages": rows}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"{'kind':10} {'pages':>5} {'arts':>5} {'intact':>7} {'artCER':>7} {'breaks':>7} {'bounds':>7} {'split':>5} {'merged':>6} {'layout%':>7}")
+    print(f"{'kind':10} {'pages':>5} {'arts':>5} {'intact':>7} {'artCER':>7} {'breaks':>7} {'bounds':>7} {'split':>5} {'merged':>6} {'prep+layout%':>12}")
     for k, a in summary.items():
         print(f"{k:10} {a['pages']:5d} {a['articles']:5d} {a['intact'] or 0:7.3f} {a['mean_article_cer'] or 0:7.4f} "
               f"{a['breaks_repaired'] if a['breaks_repaired'] is not None else float('nan'):7.3f} {a['boundaries_kept']:7.3f} "

@@ -99,21 +99,18 @@ def _join_collinear(rules: list[BBox], horizontal: bool, gap: float) -> list[BBo
 def _remove_rule_remnants(text: np.ndarray, em: float) -> np.ndarray:
     """Erase thin straight pieces longer than any glyph stroke (faint parts
     of rules that were too short to count as rules): a vertical stroke of a
-    glyph is at most about an em long, a horizontal one about an em wide."""
-    out = text
+    glyph is at most about 1.5 em long, a horizontal one about 3 em wide.
+    Morphology only: the long runs, minus those that are also wide."""
     thin = max(2, int(em * 0.45))
-    for kernel in ((1, int(em * 1.5)), (int(em * 3), 1)):
-        k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, kernel[0]), max(1, kernel[1])))
-        runs = cv2.morphologyEx(out, cv2.MORPH_OPEN, k)
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
-        if n <= 1:
+    out = text
+    for along, across in (((1, int(em * 1.5)), (thin + 1, 1)), ((int(em * 3), 1), (1, thin + 1))):
+        runs = cv2.morphologyEx(out, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, along[0]), max(1, along[1]))))
+        if not runs.any():
             continue
-        width = np.minimum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-        drop = width <= thin
-        drop[0] = False
-        if drop.any():
-            out = out.copy()
-            out[drop[labels]] = 0
+        wide = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        remnant = cv2.subtract(runs, wide)
+        if remnant.any():
+            out = cv2.subtract(out, remnant)
     return out
 
 
@@ -137,23 +134,30 @@ def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
 
 
 def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarray | None = None,
-                grow: float = 0.0) -> list[BBox]:
+                grow: float = 0.0, dpi: int = 300) -> list[BBox]:
     """Photos and graphics: areas where the paper itself is shaded (from the
     ``shade`` map of preprocessing), and big blobs with many mid-tones or
     dense ink, much larger than a glyph in both directions."""
     em = max(em, 8.0)
     photos: list[BBox] = []
     if shade is not None:
-        dark = (shade < 225).astype(np.uint8)
-        k = max(3, int(em * 0.3))
+        # the shade map is smooth: work on a copy reduced to ~4 px per em
+        r = max(1, int(em / 4))
+        hh, ww = shade.shape
+        small = cv2.resize(shade, (max(1, ww // r), max(1, hh // r)), interpolation=cv2.INTER_AREA)
+        dark = (small < 225).astype(np.uint8)
+        k = max(1, int(em * 0.3 / r))
         dark = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
         # cut thin bridges between neighbouring pictures
-        ko = max(3, int(em * 1.2))
+        ko = max(3, int(em * 1.2 / r))
         dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (ko, ko)))
         n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
         for i in range(1, n):
-            x, y, bw, bh, area = (int(v) for v in stats[i, :5])
-            if bw >= 3 * em and bh >= 3 * em and area >= 0.5 * bw * bh:
+            x, y, bw, bh = (int(v) * r for v in stats[i, :4])
+            area = int(stats[i, 4]) * r * r
+            # a picture is at least about 0.6 inch each way; bold headline
+            # words shade the paper too, but are not that tall
+            if min(bw, bh) >= max(3 * em, 0.6 * dpi) and area >= 0.5 * bw * bh:
                 # the shade map is blurred (about 0.06 inch) and closed: take
                 # that growth back so the gutter beside the photo stays open
                 m = int(min(grow, bw / 4, bh / 4))
@@ -602,7 +606,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     # pictures first: long dark runs inside a picture are not rules.  A
     # black-and-white scan has no grey to shade: its pictures are dense ink
     shade = None if prep.bilevel else prep.shade
-    photos = find_photos(prep.gray, binary, em, shade, grow=0.06 * prep.dpi)
+    photos = find_photos(prep.gray, binary, em, shade, grow=0.06 * prep.dpi, dpi=prep.dpi)
     hrules, vrules = find_rules(binary, em, prep.dpi)
     hrules = [r for r in hrules if not any(_mostly_inside(r, p) for p in photos)]
     vrules = [r for r in vrules if not any(_mostly_inside(r, p) for p in photos)]

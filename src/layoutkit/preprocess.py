@@ -62,8 +62,14 @@ def normalize_background(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.nda
     k = max(3, int(dpi / scale * 0.12) | 1)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.GaussianBlur(bg, (0, 0), k / 2)
-    trend = cv2.GaussianBlur(cv2.dilate(bg, cv2.getStructuringElement(cv2.MORPH_RECT, (k * 4 + 1, k * 4 + 1))),
-                             (0, 0), dpi / scale * 0.5)
+    # the large-scale trend of the paper, on a further reduced copy (a wide
+    # blur is costly; the trend is smooth anyway)
+    sh, sw = bg.shape
+    tiny = cv2.resize(bg, (max(1, sw // 4), max(1, sh // 4)), interpolation=cv2.INTER_AREA)
+    kt = max(3, k | 1)
+    tiny = cv2.GaussianBlur(cv2.dilate(tiny, cv2.getStructuringElement(cv2.MORPH_RECT, (kt, kt))),
+                            (0, 0), dpi / scale * 0.5 / 4)
+    trend = cv2.resize(tiny, (sw, sh), interpolation=cv2.INTER_LINEAR)
     shade = cv2.divide(bg, np.maximum(trend, 1), scale=255)
     bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     shade = cv2.resize(shade, (w, h), interpolation=cv2.INTER_LINEAR)
@@ -81,7 +87,7 @@ def estimate_skew(binary: np.ndarray, max_angle: float = 5.0) -> float:
     """Angle (degrees) that makes text lines horizontal, from the variance of
     the horizontal projection profile on a reduced image; coarse then fine."""
     h, w = binary.shape
-    f = min(1.0, 1200.0 / max(h, w))
+    f = min(1.0, 900.0 / max(h, w))
     small = cv2.resize(binary, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
     if small.sum() == 0:
         return 0.0
@@ -163,24 +169,29 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def despeckle(binary: np.ndarray, min_area: int) -> np.ndarray:
-    """Remove connected components smaller than ``min_area`` pixels."""
+def despeckle(binary: np.ndarray, min_area: int) -> tuple[np.ndarray, np.ndarray]:
+    """Remove connected components smaller than ``min_area`` pixels; returns
+    the cleaned image and the statistics of the components that stay."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     if n <= 1:
-        return binary
+        return binary, stats[1:]
     small = stats[:, cv2.CC_STAT_AREA] < min_area
     small[0] = False
-    mask = small[labels]
     out = binary.copy()
-    out[mask] = 0
-    return out
+    out[small[labels]] = 0
+    return out, stats[1:][~small[1:]]
 
 
-def text_height(binary: np.ndarray) -> float:
-    """Median height (px) of glyph-sized components: the body text size."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    if n <= 1:
+def text_height(binary: np.ndarray, stats: np.ndarray | None = None) -> float:
+    """Median height (px) of glyph-sized components: the body text size.
+    ``stats`` (connected-component statistics without the background) saves
+    labelling the image again."""
+    if stats is None:
+        n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+        stats = stats[1:]
+    if len(stats) == 0:
         return 0.0
+    stats = np.vstack([np.zeros((1, stats.shape[1]), stats.dtype), stats])
     hs = stats[1:, cv2.CC_STAT_HEIGHT]
     ws = stats[1:, cv2.CC_STAT_WIDTH]
     areas = stats[1:, cv2.CC_STAT_AREA]
@@ -215,9 +226,10 @@ def preprocess(image: np.ndarray, dpi: int, options: PreprocessOptions | None = 
             binary = binarize(gray)
         else:
             angle = 0.0
+    stats = None
     if opts.despeckle:
-        binary = despeckle(binary, max(3, int((dpi / 300.0) ** 2 * 12)))
-    em = text_height(binary)
+        binary, stats = despeckle(binary, max(3, int((dpi / 300.0) ** 2 * 12)))
+    em = text_height(binary, stats)
     if not dpi_known and em > 0:
         # body type is about 9.5 pt; a CJK glyph fills ~0.9 em
         dpi = int(round(em / 0.9 / 9.5 * 72))

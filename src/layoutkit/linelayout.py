@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .layout import _assign_columns, _columns, classify
+from .layout import Region, _assign_columns, _columns, classify
 from .model import BBox, Block, BlockKind, Line
 
 #: a line at least this many times the body size is headline type
@@ -280,6 +280,7 @@ def segment_lines(
     strokes = [1.0 + float(2 * sum(_line_bold(ln) for ln in g[1]) > len(g[1])) if g[1] else 0.0 for g in groups]
     hr_page = [r for r in rules if r.width >= r.height]
     regions = classify(boxes, lines_of, photos, width, height, hr_page, sizes=leaf_sizes, strokes=strokes)
+    regions = _decks(regions, groups, em)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, width, em)
     blocks: list[Block] = []
@@ -293,6 +294,24 @@ def segment_lines(
             ordered = sorted(ms, key=lambda ln: (ln.bbox.top, ln.bbox.x0))
         blocks.append(Block(f"p{page_number}-b{len(blocks) + 1}", r.kind, r.bbox, tuple(ordered), col, span))
     return blocks
+
+
+def _decks(regions: list[Region], groups: list[tuple[BBox, list[Line]]], em: float) -> list[Region]:
+    """A deck (the one- to three-line line of larger, regular type right
+    under a headline and within its width) belongs to the headline: it is
+    made a headline block, so the article's headline carries it."""
+    out = list(regions)
+    for k in range(1, len(out)):
+        prev, r = out[k - 1], out[k]
+        ls = groups[k][1]
+        if prev.kind != BlockKind.HEADLINE or r.kind not in (BlockKind.BODY, BlockKind.SUBHEAD) or not ls:
+            continue
+        size = _median([_line_size(ln) for ln in ls])
+        near = 0 <= r.bbox.top - prev.bbox.bottom <= 2.0 * em
+        inside = r.bbox.overlap_x(prev.bbox) >= 0.8 * r.bbox.width
+        if len(ls) <= 3 and size >= 1.08 * em and near and inside and not any(_line_bold(ln) for ln in ls):
+            out[k] = Region(r.bbox, BlockKind.HEADLINE, r.line_boxes)
+    return out
 
 
 def _median(values: list[float]) -> float:

@@ -65,6 +65,9 @@ log = logging.getLogger("layoutkit.textlayer")
 
 OCR_MODES = ("auto", "always", "never")
 ENGINE_NAME = "pdf text layer"
+#: what PDF text layers give for a hyphen at a line end: pdfium's marker
+#: U+FFFE (its "hyphen at the end of a line"), the soft hyphen U+00AD
+BREAK_HYPHENS = frozenset({"\ufffe", "\u00ad"})
 
 #: fraction of bad characters (unmapped, private use, control) above which a
 #: text layer is unusable
@@ -304,9 +307,11 @@ class _RowIndex:
 
 
 def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, float, float, float]]) -> list[list[_Item]]:
-    """Cut a row at column gutters: gaps wider than 1.8 em, gaps with a rule
-    in them, and gaps that continue as a white channel through the
-    neighbouring rows that have text on both sides."""
+    """Cut a row at column gutters: gaps with a rule in them, gaps that
+    continue as a white channel through the neighbouring rows (of the same
+    type size) that have text on both sides, and gaps wider than 1.8 em
+    unless most of those rows have text inside the gap (a justified line
+    with a few very wide spaces)."""
     items: list[_Item] = []
     pending = False
     for t in row.items:
@@ -323,27 +328,36 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
     for prev, cur in zip(items, items[1:], strict=False):
         gap = cur.X0 - prev.X1
         cut = False
-        if gap > 1.8 * em:
-            cut = True
-        elif gap > 0.35 * em:
+        if gap > 0.35 * em:
             lo, hi = prev.X1, cur.X0
             if any(rx0 < hi and rx1 > lo and ry0 <= row.yc <= ry1 for rx0, ry0, rx1, ry1 in rules):
                 cut = True
             else:
-                mid = (lo + hi) / 2
-                blo, bhi = mid - min(0.15 * em, gap / 2), mid + min(0.15 * em, gap / 2)
                 a = bisect.bisect_left(index.ycs, row.yc - 6 * em)
                 b = bisect.bisect_right(index.ycs, row.yc + 6 * em)
-                free = blocked = 0
-                for j in range(a, b):
-                    # rows in another font size (a headline spanning the
-                    # columns above them) say nothing about this gutter
-                    if j == ri or not 0.7 * em <= index.ems[j] <= 1.43 * em:
-                        continue
-                    s = index.state(j, blo, bhi)
-                    free += s == 1
-                    blocked += s == -1
-                cut = free >= 2 and free >= 3 * blocked
+                # rows in another font size (a headline spanning the columns
+                # above them) say nothing about this gutter
+                near = [j for j in range(a, b) if j != ri and 0.7 * em <= index.ems[j] <= 1.43 * em]
+                half = min(0.15 * em, gap / 2)
+                # the channel may sit anywhere in the gap (a gutter next to
+                # the indent of a paragraph's first line): try a few places
+                n_pos = max(1, min(8, int(gap / (0.25 * em))))
+                any_free, all_blocked = False, True
+                for k in range(n_pos):
+                    mid = lo + half + (gap - 2 * half) * (k + 0.5) / n_pos
+                    free = blocked = 0
+                    for j in near:
+                        st = index.state(j, mid - half, mid + half)
+                        free += st == 1
+                        blocked += st == -1
+                    if free >= 2 and free >= 3 * blocked:
+                        any_free = True
+                        break
+                    if not (blocked >= 2 and blocked > free):
+                        all_blocked = False
+                # a wide gap is a gutter unless the lines around run through
+                # all of it (a justified line with a few, very wide spaces)
+                cut = any_free or (gap > 1.8 * em and not all_blocked)
         if cut:
             segs.append([cur])
         else:
@@ -388,26 +402,33 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
         # a gap clearly wider than the line's usual (justified) spacing is a
         # printed space, even where the PDF has no space glyph (one string per
         # character: pdfium drops lone spaces)
-        gaps = [b.X0 - a.X1 for a, b in zip(seg, seg[1:], strict=False)]
+        gaps = [_cell_gap(a, b, em) for a, b in zip(seg, seg[1:], strict=False)]
         limit = _median(gaps) + 0.25 * em
         for t, g in zip(seg[1:], gaps, strict=True):
             if g > limit:
                 t.space_before = True
+    inferred = len(seg) > 2  # word spaces were inferred from the gaps above
     groups: list[list[_Item]] = []
-    for t in seg:
+    last_i = len(seg) - 1
+    for k, t in enumerate(seg):
+        if t.ch.text in BREAK_HYPHENS:
+            if k != last_i:
+                continue  # a soft hyphen inside a line is not printed
+            t.ch = replace(t.ch, text="-")  # the line-end hyphen as printed
         if drop_bad and is_bad_char(t.ch):
             continue
         cjk = is_cjk_char(t.ch.text)
         if groups and not cjk and not t.space_before:
             last = groups[-1][-1]
-            if not is_cjk_char(last.ch.text) and t.X0 - last.X1 < 0.2 * em:
+            # letters of a word: no space printed or inferred between them
+            # (letter-spaced justified lines have wide letter gaps)
+            if not is_cjk_char(last.ch.text) and (inferred or t.X0 - last.X1 < 0.2 * em):
                 groups[-1].append(t)
                 continue
         groups.append([t])
     if not groups:
         return None
     words: list[Word] = []
-    frame_boxes: list[tuple[float, float]] = []
     spaced: list[bool] = []
     for g in groups:
         spaced.append(g[0].space_before)
@@ -427,26 +448,47 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
             ix0, itop = int(X0), int(Y0)
             box = BBox(ix0, itop, max(ix0, int(X1 + 0.999)), max(itop, int(Y1 + 0.999)))
         words.append(Word(text, box, confidence, int(fs * 100 + 0.5) / 100, bold))
-        frame_boxes.append((X0, X1))
-    text = _join_frame(words, frame_boxes, em, spaced)
+    gaps_before = [0.0] + [_cell_gap(a[-1], b[0], em) for a, b in zip(groups, groups[1:], strict=False)]
+    text = _join_frame(words, gaps_before, em, spaced)
     box = BBox(min(w.bbox.x0 for w in words), min(w.bbox.top for w in words),
                max(w.bbox.x1 for w in words), max(w.bbox.bottom for w in words))
     return Line(text, box, tuple(words), confidence)
 
 
-def _join_frame(words: Sequence[Word], spans: Sequence[tuple[float, float]], em: float,
+def _narrow_punct(t: _Item, em: float) -> float:
+    """The part of a CJK-context em cell that a narrow punctuation glyph
+    (curly quotes, whose fonts often give them a Latin advance) leaves
+    empty, in writing-frame pixels; 0 for anything else."""
+    ch = t.ch.text
+    if len(ch) != 1 or ord(ch) < 0x2000 or not unicodedata.category(ch).startswith("P"):
+        return 0.0
+    return max(0.0, 0.9 * em - (t.X1 - t.X0))
+
+
+def _cell_gap(a: _Item, b: _Item, em: float) -> float:
+    """White between two consecutive items along the line, not counting the
+    empty part of the em cell of narrow punctuation next to CJK text (a
+    compositor sets “ and ” in a full cell; that white is not a space)."""
+    gap = b.X0 - a.X1
+    if _is_cjk(a.ch.text) or _is_cjk(b.ch.text):
+        gap -= _narrow_punct(a, em) + _narrow_punct(b, em)
+    return gap
+
+
+def _join_frame(words: Sequence[Word], gaps: Sequence[float], em: float,
                 spaced: Sequence[bool] = ()) -> str:
-    """:func:`layoutkit.textutil.join_words` with gaps measured along the
-    line in the writing frame (so it serves vertical lines too): no space
+    """:func:`layoutkit.textutil.join_words` with the gaps measured along the
+    line in the writing frame (so it serves vertical lines too; ``gaps[i]``
+    is the white before word ``i``, see :func:`_cell_gap`): no space
     between CJK words unless the printed gap exceeds half an em, one space
-    between Latin words.  ``spaced[i]``: a space glyph was printed before
-    word ``i`` (kept, e.g. "记者 吴梦婷" in a byline)."""
+    between Latin words.  ``spaced[i]``: a space was printed before word
+    ``i`` (kept, e.g. "记者 吴梦婷" in a byline)."""
     is_cjk_char = _is_cjk
     out = [words[0].text]
-    for i, ((_, prev_end), (start, _), w) in enumerate(zip(spans, spans[1:], words[1:], strict=False), start=1):
+    for i, w in enumerate(words[1:], start=1):
         left = out[-1]
         if left and (is_cjk_char(left[-1]) or is_cjk_char(w.text[0])):
-            printed = (i < len(spaced) and spaced[i]) or start - prev_end > 0.5 * em
+            printed = (i < len(spaced) and spaced[i]) or gaps[i] > 0.5 * em
             out.append((" " if printed else "") + w.text)
         else:
             out.append(" " + w.text)

@@ -297,9 +297,11 @@ def segment_lines(
 
 
 def _decks(regions: list[Region], groups: list[tuple[BBox, list[Line]]], em: float) -> list[Region]:
-    """A deck (the one- to three-line line of larger, regular type right
-    under a headline and within its width) belongs to the headline: it is
-    made a headline block, so the article's headline carries it."""
+    """Decks and kickers belong to the headline: a deck is one to three
+    lines of larger, regular type right under a headline and within its
+    width; a kicker is one to three short lines (each narrower than the
+    headline) right above a headline and within its width.  Both are made
+    headline blocks, so the article's headline carries them."""
     out = list(regions)
     for k in range(1, len(out)):
         prev, r = out[k - 1], out[k]
@@ -310,6 +312,17 @@ def _decks(regions: list[Region], groups: list[tuple[BBox, list[Line]]], em: flo
         near = 0 <= r.bbox.top - prev.bbox.bottom <= 2.0 * em
         inside = r.bbox.overlap_x(prev.bbox) >= 0.8 * r.bbox.width
         if len(ls) <= 3 and size >= 1.08 * em and near and inside and not any(_line_bold(ln) for ln in ls):
+            out[k] = Region(r.bbox, BlockKind.HEADLINE, r.line_boxes)
+    for k in range(len(out) - 1):
+        r, nxt = out[k], out[k + 1]
+        ls = groups[k][1]
+        if nxt.kind != BlockKind.HEADLINE or r.kind not in (BlockKind.BODY, BlockKind.SUBHEAD) or not ls:
+            continue
+        size = _median([_line_size(ln) for ln in ls])
+        near = 0 <= nxt.bbox.top - r.bbox.bottom <= 1.5 * em
+        inside = r.bbox.overlap_x(nxt.bbox) >= 0.8 * r.bbox.width
+        short = all(ln.bbox.width < 0.85 * nxt.bbox.width for ln in ls)
+        if len(ls) <= 3 and size >= 0.95 * em and near and inside and short:
             out[k] = Region(r.bbox, BlockKind.HEADLINE, r.line_boxes)
     return out
 

@@ -296,14 +296,20 @@ class _RowIndex:
             self.starts.append([a for a, _ in ivs])
             self.ends.append([b for _, b in ivs])
 
-    def state(self, r: int, lo: float, hi: float) -> int:
-        """1: row ``r`` has text on both sides of [lo, hi] and none in it;
-        -1: text on both sides and some in it; 0: not spanning."""
+    def state(self, r: int, lo: float, hi: float, reach: float) -> int:
+        """-1: row ``r`` has text in [lo, hi]; 1: none in it, and text ending
+        within ``reach`` left of it or starting within ``reach`` right of it
+        (a column edge beside the gap: the rows of two neighbouring articles
+        need not share baselines); 0: no evidence either way."""
         st, en = self.starts[r], self.ends[r]
-        if not st or st[0] >= lo or en[-1] <= hi:
+        if not st:
             return 0
         j = bisect.bisect_left(st, hi)  # intervals starting before hi
-        return -1 if j > 0 and en[j - 1] > lo else 1
+        if j > 0 and en[j - 1] > lo:
+            return -1
+        if (j > 0 and en[j - 1] >= lo - reach) or (j < len(st) and st[j] <= hi + reach):
+            return 1
+        return 0
 
 
 def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, float, float, float]]) -> list[list[_Item]]:
@@ -335,9 +341,12 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
             else:
                 a = bisect.bisect_left(index.ycs, row.yc - 6 * em)
                 b = bisect.bisect_right(index.ycs, row.yc + 6 * em)
-                # rows in another font size (a headline spanning the columns
-                # above them) say nothing about this gutter
-                near = [j for j in range(a, b) if j != ri and 0.7 * em <= index.ems[j] <= 1.43 * em]
+                # rows in larger type (a headline spanning the columns above
+                # them) say nothing about this gutter; rows in smaller type
+                # (the body under two headlines set side by side) do, for a
+                # gap wider than a headline's word space
+                lo_em = 0.0 if gap >= 0.9 * em else 0.7 * em
+                near = [j for j in range(a, b) if j != ri and lo_em <= index.ems[j] <= 1.43 * em]
                 half = min(0.15 * em, gap / 2)
                 # the channel may sit anywhere in the gap (a gutter next to
                 # the indent of a paragraph's first line): try a few places
@@ -347,7 +356,7 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
                     mid = lo + half + (gap - 2 * half) * (k + 0.5) / n_pos
                     free = blocked = 0
                     for j in near:
-                        st = index.state(j, mid - half, mid + half)
+                        st = index.state(j, mid - half, mid + half, em)
                         free += st == 1
                         blocked += st == -1
                     if free >= 2 and free >= 3 * blocked:

@@ -243,6 +243,7 @@ def _merge_boxes(boxes: list[BBox]) -> list[BBox]:
 class _Cuts:
     em: float  # body em in reduced pixels
     smeared: np.ndarray  # the reduced mask closed along the lines (glyph gaps bridged)
+    glyphs: np.ndarray  # the same without the bridging of large type's word spaces
     hrules: tuple[tuple[int, int, int, int], ...]  # reduced coords x0, y0, x1, y1
     vrules: tuple[tuple[int, int, int, int], ...]
 
@@ -319,7 +320,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     ]
     # a rule cuts only where no text line crosses its line beyond its ends
     # (a headline set across columns above the column rules)
-    hr = [y for y in hr if not cuts.smeared[y, x0:x1].any()]
+    hr = [y for y in hr if not cuts.glyphs[y, x0:x1].any()]
     if hr:
         return split_h(hr)
     vr = [
@@ -327,7 +328,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         for rx0, ry0, rx1, ry1 in cuts.vrules
         if x0 < (rx0 + rx1) // 2 < x1 and min(ry1, y1) - max(ry0, y0) >= 0.6 * h
     ]
-    vr = [x for x in vr if not cuts.smeared[y0:y1, x].any()]
+    vr = [x for x in vr if not cuts.glyphs[y0:y1, x].any()]
 
     sub = mask[y0:y1, x0:x1]
     # columns are tested on the mask smeared along the lines, so the gaps
@@ -351,7 +352,13 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
             body_top = y0 + first[1]
             body_empty = cuts.smeared[body_top:y1, x0:x1].sum(axis=0) <= max(1.0, 0.01 * (y1 - body_top))
             separators = vr + [x0 + (a + b) // 2 for a, b in _runs(body_empty) if a > 0 and b < w and b - a >= 0.7 * em]
-            band_ink = cuts.smeared[band[0]:band[1], :].any(axis=0)
+            # the band's words bridged in proportion to its own line height
+            # (word spaces are about a third of it, gutters wider)
+            band_h = _line_height(~mask[band[0]:band[1], band[2]:band[3]].any(axis=1))
+            kb = max(1, int(0.45 * band_h))
+            band_ink = cv2.morphologyEx(mask[band[0]:band[1], :].astype(np.uint8), cv2.MORPH_CLOSE,
+                                        cv2.getStructuringElement(cv2.MORPH_RECT, (kb, 1))).any(axis=0)
+            band_ink |= cuts.smeared[band[0]:band[1], :].any(axis=0)
             if not any(band[2] < g < band[3] and not band_ink[g] for g in separators):
                 return split_h([y0 + (first[0] + first[1]) // 2])
     if vr:
@@ -364,7 +371,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         # the gutter must be wide for the local type: headline word spaces are
         # wider than body gutters, but narrow next to the headline's own size
         local = _line_height(row_empty, max_height=5 * em)
-        need = 0.7 * max(em, 0.6 * local)
+        need = 0.7 * max(em, 0.9 * local)
         gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= need]
         gutters = _keep_wide_pieces(gutters, x0, x1, 2.5 * em)
         if gutters:
@@ -405,11 +412,13 @@ def line_boxes(binary: np.ndarray, box: BBox, em: float) -> list[BBox]:
             joined = prev.union(lb)
             small = lb.height < em * 0.35 or prev.height < em * 0.35
             fits = min(lb.height, prev.height) < 0.75 * typical and joined.height <= 1.25 * typical
-            if lb.top - prev.bottom < em * 0.3 and (small or fits):
+            near = lb.top - prev.bottom < max(em * 0.3, 0.3 * prev.height if small else 0.0)
+            if near and (small or fits):
                 merged[-1] = joined
                 continue
         merged.append(lb)
-    return merged
+    # a sliver left on its own (descenders of large type) is not a line
+    return [lb for lb in merged if lb.height >= 0.3 * em]
 
 
 # ---------------------------------------------------------------- classify
@@ -507,6 +516,41 @@ def classify(
     return regions
 
 
+def _join_headline_pieces(regions: list[Region]) -> list[Region]:
+    """Put back together a headline that a gutter cut in two.
+
+    A word space of large type can line up with a body gutter beneath it;
+    the cut then leaves "Heat Wave" over one column and "Expected to Break"
+    over the next, each first in its own subtree.  A later headline leaf on
+    the same baseline, of the same size, closer than a word space of that
+    size (0.75 of its line height; headlines of two articles side by side
+    stand a gutter and more apart) is merged into the earlier one, so the
+    columns under both follow one headline."""
+    out: list[Region] = []
+    for r in regions:
+        if r.kind == BlockKind.HEADLINE and r.line_boxes:
+            first = min(r.line_boxes, key=lambda lb: lb.top)
+            lh = first.height
+            for k in range(len(out) - 1, -1, -1):
+                a = out[k]
+                if a.kind != BlockKind.HEADLINE or not a.line_boxes:
+                    continue
+                last = max(a.line_boxes, key=lambda lb: lb.overlap_y(first))
+                same_line = last.overlap_y(first) >= 0.7 * min(last.height, lh)
+                similar = abs(last.height - lh) <= 0.2 * max(last.height, lh)
+                gap = first.x0 - last.x1
+                if same_line and similar and 0 <= gap < 0.75 * lh:
+                    rest = tuple(lb for lb in r.line_boxes if lb is not first)
+                    boxes = tuple(lb for lb in a.line_boxes if lb is not last) + (last.union(first),) + rest
+                    out[k] = replace(a, bbox=a.bbox.union(r.bbox), line_boxes=tuple(sorted(boxes, key=lambda b: b.top)))
+                    break
+            else:
+                out.append(r)
+            continue
+        out.append(r)
+    return out
+
+
 # ---------------------------------------------------------------- drivers
 
 
@@ -525,10 +569,33 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
     big[0] = False
     if not big.any():
         return np.zeros_like(small)
-    mask = big[labels].astype(np.uint8)
     size = float(np.median(h[big]))
     k = max(1, int(round(0.9 * size)))
-    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    # the lower-case letters of the same headline lines are large type too:
+    # glyphs clearly taller than body glyphs lying in the rows of big ones
+    rows = np.zeros(small.shape[0], bool)
+    for i in np.flatnonzero(big):
+        rows[stats[i, cv2.CC_STAT_TOP]:stats[i, cv2.CC_STAT_TOP] + h[i]] = True
+    cy = stats[:, cv2.CC_STAT_TOP] + h // 2
+    # ... told from body glyphs beside them by their stroke width (large
+    # type has thick strokes): the deepest point of each glyph
+    dist = cv2.distanceTransform(small, cv2.DIST_L2, 3)
+    depth = np.zeros(n, np.float32)
+    np.maximum.at(depth, labels.ravel(), dist.ravel())
+    body_depth = float(np.median(depth[1:])) if n > 1 else 0.0
+    thick = depth >= 1.6 * body_depth
+    in_rows = rows[np.clip(cy, 0, small.shape[0] - 1)]
+    mid = ((h >= max(1.1 * em, 0.5 * size)) | thick) & (h >= 0.6 * em) & (h <= 6 * em) & (fill < 0.8) & in_rows
+    mid[0] = False
+    mask = (big | mid)[labels].astype(np.uint8)
+    out = np.zeros_like(mask)
+    tops = stats[:, cv2.CC_STAT_TOP]
+    for a, b in _runs(rows):
+        # each band of large type is bridged by its own size
+        in_band = big & (tops >= a) & (tops < b)
+        kz = max(1, int(round(0.9 * float(np.percentile(h[in_band], 80))))) if in_band.any() else k
+        out[a:b] = cv2.morphologyEx(mask[a:b], cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kz, 1)))
+    return out
 
 
 def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: list[BBox]) -> tuple[list[BBox], int]:
@@ -540,11 +607,12 @@ def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: 
     em_s = max(em / scale, 2.0)
     k = max(1, int(round(0.4 * em_s)))
     small_u8 = small.astype(np.uint8)
-    smeared = cv2.morphologyEx(small_u8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    smeared = np.maximum(smeared, _smear_large_type(small_u8, em_s))
+    glyphs = cv2.morphologyEx(small_u8, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    smeared = np.maximum(glyphs, _smear_large_type(small_u8, em_s))
     cuts = _Cuts(
         em=em_s,
         smeared=smeared.astype(bool),
+        glyphs=glyphs.astype(bool),
         hrules=tuple((r.x0 // scale, r.top // scale, r.x1 // scale, r.bottom // scale) for r in hrules),
         vrules=tuple((r.x0 // scale, r.top // scale, r.x1 // scale, r.bottom // scale) for r in vrules),
     )
@@ -639,6 +707,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
             fixed.append(BBox(below[2], below[0], below[3], below[1]))
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
     regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, fixed))
+    regions = _join_headline_pieces(regions)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, w, em)
     regions = [replace(r, column=c, span=s) for r in regions for c, s in [_assign_columns(r.bbox, columns)]]

@@ -10,9 +10,9 @@ This module imports nothing else from the package.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Iterable, Iterator
 
 SCHEMA_VERSION = "1.0"
 

@@ -296,6 +296,38 @@ class _RowIndex:
             self.starts.append([a for a, _ in ivs])
             self.ends.append([b for _, b in ivs])
 
+    def clearest(self, rows: list[int], lo: float, hi: float, min_width: float) -> tuple[float, float]:
+        """The stretch of [lo, hi], at least ``min_width`` wide where
+        possible, that the fewest of ``rows`` have text in (ties: the widest)."""
+        cuts = {lo, hi}
+        spans: list[tuple[float, float]] = []
+        for r in rows:
+            st, en = self.starts[r], self.ends[r]
+            k = max(0, bisect.bisect_right(st, lo) - 1)
+            while k < len(st) and st[k] < hi:
+                if en[k] > lo:
+                    a, b = max(st[k], lo), min(en[k], hi)
+                    spans.append((a, b))
+                    cuts.update((a, b))
+                k += 1
+        xs = sorted(cuts)
+        pieces = [(a, b, sum(1 for s0, s1 in spans if s0 < b and s1 > a)) for a, b in zip(xs, xs[1:])]
+        # the lowest count n for which neighbouring pieces with at most n
+        # rows in them run together at least min_width wide: the widest run
+        for n in sorted({c for _, _, c in pieces}):
+            best: tuple[float, float] | None = None
+            run: list[float] | None = None
+            for a, b, c in pieces:
+                if c <= n:
+                    run = [run[0], b] if run is not None and run[1] >= a else [a, b]
+                    if run[1] - run[0] >= min_width and (best is None or run[1] - run[0] > best[1] - best[0]):
+                        best = (run[0], run[1])
+                else:
+                    run = None
+            if best is not None:
+                return best
+        return lo, hi
+
     def state(self, r: int, lo: float, hi: float, reach: float) -> int:
         """-1: row ``r`` has text in [lo, hi]; 1: none in it, and text ending
         within ``reach`` left of it or starting within ``reach`` right of it
@@ -347,26 +379,20 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
                 # gap wider than a headline's word space
                 lo_em = 0.0 if gap >= 0.9 * em else 0.7 * em
                 near = [j for j in range(a, b) if j != ri and lo_em <= index.ems[j] <= 1.43 * em]
-                half = min(0.15 * em, gap / 2)
                 # the channel may sit anywhere in the gap (a gutter next to
-                # the indent of a paragraph's first line): try a few places
-                n_pos = max(1, min(8, int(gap / (0.25 * em))))
-                any_free, all_blocked = False, True
-                for k in range(n_pos):
-                    mid = lo + half + (gap - 2 * half) * (k + 0.5) / n_pos
-                    free = blocked = 0
-                    for j in near:
-                        st = index.state(j, mid - half, mid + half, em)
-                        free += st == 1
-                        blocked += st == -1
-                    if free >= 2 and free >= 3 * blocked:
-                        any_free = True
-                        break
-                    if not (blocked >= 2 and blocked > free):
-                        all_blocked = False
+                # the indent of a paragraph's first line, or far inside the
+                # gap left between two headlines): test the stretch of the
+                # gap that the fewest neighbouring rows print into
+                c0, c1 = index.clearest(near, lo, hi, min(0.3 * em, gap))
+                mid, half = (c0 + c1) / 2, min(0.15 * em, (c1 - c0) / 2)
+                free = blocked = 0
+                for j in near:
+                    st = index.state(j, mid - half, mid + half, em)
+                    free += st == 1
+                    blocked += st == -1
                 # a wide gap is a gutter unless the lines around run through
-                # all of it (a justified line with a few, very wide spaces)
-                cut = any_free or (gap > 1.8 * em and not all_blocked)
+                # it (a justified line with a few, very wide spaces)
+                cut = (free >= 2 and free >= 3 * blocked) or (gap > 1.8 * em and blocked == 0)
         if cut:
             segs.append([cur])
         else:

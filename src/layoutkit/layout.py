@@ -591,9 +591,19 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
     out = np.zeros_like(mask)
     tops = stats[:, cv2.CC_STAT_TOP]
     for a, b in _runs(rows):
-        # each band of large type is bridged by its own size
+        # each band of large type is bridged by its own word spacing: a bit
+        # more than its typical word gap (never more than 0.9 of its size),
+        # so the wider space between two headlines side by side stays open
         in_band = big & (tops >= a) & (tops < b)
-        kz = max(1, int(round(0.9 * float(np.percentile(h[in_band], 80))))) if in_band.any() else k
+        size_z = float(np.percentile(h[in_band], 80)) if in_band.any() else size
+        ink = mask[a:b].any(axis=0)
+        cols = np.flatnonzero(ink)
+        gaps = [g1 - g0 for g0, g1 in _runs(~ink) if cols.size and g0 > cols[0] and g1 <= cols[-1]]
+        words = [g for g in gaps if g >= 0.15 * size_z]
+        kz = 0.9 * size_z
+        if words:
+            kz = min(kz, 1.3 * float(np.median(words)) + 1)
+        kz = max(1, int(round(kz)))
         out[a:b] = cv2.morphologyEx(mask[a:b], cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kz, 1)))
     return out
 

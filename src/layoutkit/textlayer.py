@@ -433,11 +433,11 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
     """Words (Latin runs, single CJK characters) and the line text."""
     is_cjk_char = _is_cjk
     em = _median([t.em for t in seg])
+    gaps = [_cell_gap(a, b, em) for a, b in zip(seg, seg[1:], strict=False)]
     if len(seg) > 2:
         # a gap clearly wider than the line's usual (justified) spacing is a
         # printed space, even where the PDF has no space glyph (one string per
         # character: pdfium drops lone spaces)
-        gaps = [_cell_gap(a, b, em) for a, b in zip(seg, seg[1:], strict=False)]
         limit = _median(gaps) + 0.25 * em
         for t, g in zip(seg[1:], gaps, strict=True):
             if g > limit:
@@ -483,7 +483,11 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
             ix0, itop = int(X0), int(Y0)
             box = BBox(ix0, itop, max(ix0, int(X1 + 0.999)), max(itop, int(Y1 + 0.999)))
         words.append(Word(text, box, confidence, int(fs * 100 + 0.5) / 100, bold))
-    gaps_before = [0.0] + [_cell_gap(a[-1], b[0], em) for a, b in zip(groups, groups[1:], strict=False)]
+    pos = {id(t): k for k, t in enumerate(seg)}
+    gaps_before = [0.0]
+    for a, b in zip(groups, groups[1:], strict=False):
+        k = pos[id(b[0])]
+        gaps_before.append(gaps[k - 1] if k > 0 and seg[k - 1] is a[-1] else _cell_gap(a[-1], b[0], em))
     text = _join_frame(words, gaps_before, em, spaced)
     box = BBox(min(w.bbox.x0 for w in words), min(w.bbox.top for w in words),
                max(w.bbox.x1 for w in words), max(w.bbox.bottom for w in words))
@@ -495,7 +499,10 @@ def _narrow_punct(t: _Item, em: float) -> float:
     (curly quotes, whose fonts often give them a Latin advance) leaves
     empty, in writing-frame pixels; 0 for anything else."""
     ch = t.ch.text
-    if len(ch) != 1 or ord(ch) < 0x2000 or not unicodedata.category(ch).startswith("P"):
+    if len(ch) != 1:
+        return 0.0
+    cp = ord(ch)
+    if cp < 0x2000 or 0x4E00 <= cp <= 0x9FFF or not unicodedata.category(ch).startswith("P"):
         return 0.0
     return max(0.0, 0.9 * em - (t.X1 - t.X0))
 

@@ -59,7 +59,6 @@ def test_fixtures_present() -> None:
 #: than half an em; a text layer's space glyph is printed whatever its
 #: width).  Strict: when repair keeps text-layer spaces, these pass and the
 #: marker must go.
-CJK_SPACE_XFAIL = {"zh-4col-pdf-chars-s1", "zh-4col-pdf-lines-s2"}
 
 
 def _evaluate(pdf: Path) -> tuple[dict[str, object], list[tuple[str, float]], float, object]:
@@ -83,11 +82,7 @@ def test_born_digital_fixture_articles_intact(pdf: Path) -> None:
     assert seconds < MAX_SECONDS, f"{pdf.name}: {seconds:.2f} s"
 
 
-@pytest.mark.parametrize("pdf", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="repair removes printed CJK spaces"))
-    if p.stem in CJK_SPACE_XFAIL else p
-    for p in PDFS
-], ids=[p.stem for p in PDFS])
+@pytest.mark.parametrize("pdf", PDFS, ids=[p.stem for p in PDFS])
 def test_born_digital_fixture_mean_article_cer(pdf: Path) -> None:
     s, _, _, _ = _evaluate(pdf)
     assert float(s["mean_article_cer"]) <= MAX_MEAN_ARTICLE_CER, (  # type: ignore[arg-type]

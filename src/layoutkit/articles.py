@@ -508,7 +508,11 @@ def build_articles(pages: Sequence[Page], options: RepairOptions | None = None) 
     """Articles of the document in reading order."""
     from .repair import assemble_article
 
-    opts = options or RepairOptions()
+    # Spaces between CJK characters were settled upstream from what the page
+    # shows (recognition measures the white gaps on the image; a PDF text
+    # layer has its printed spaces), better than engine word boxes can: the
+    # repair step keeps them.
+    opts = replace(options or RepairOptions(), remove_cjk_spaces=False)
     groups = link_continuations(group_blocks(pages))
     articles: list[Article] = []
     for g in groups:

@@ -311,9 +311,12 @@ class BreakVerdict:
     lexical: bool = False
 
 
-def continuation(left: str, right: str) -> BreakVerdict:
+def continuation(left: str, right: str, lexical: bool = True) -> BreakVerdict:
     """Decide from the text alone whether ``right`` continues the paragraph
-    that ``left`` ends with (a column or line break inside a paragraph)."""
+    that ``left`` ends with (a column or line break inside a paragraph).
+    ``lexical=False`` skips the word-segmenter evidence (it only strengthens
+    a join that is made anyway; the layout path does not need it, and
+    loading the segmenter's dictionary costs more than half a second)."""
     lt, rt = left.rstrip(), right.lstrip()
     if not lt or not rt:
         return BreakVerdict(False, "empty side")
@@ -347,10 +350,10 @@ def continuation(left: str, right: str) -> BreakVerdict:
     if is_han(lt[-1]):
         if lt[-1] in CJK_NO_WORD_END:
             return BreakVerdict(True, f"left part ends with {lt[-1]!r}, which cannot end a word", True, True)
-        tok = word_spanning(lt, rt)
+        tok = word_spanning(lt, rt) if lexical else None
         if tok:
             return BreakVerdict(True, f"the word {tok!r} spans the break", True, True)
-        need = needs_complement(lt)
+        need = needs_complement(lt) if lexical else None
         if need:
             return BreakVerdict(True, f"left part ends with {need!r}, which needs a complement", True, True)
         return BreakVerdict(True, "no sentence end before the break")

@@ -325,7 +325,7 @@ def _column_decision(cur: _Para | None, ln: Line, text: str, g: _Geom, b: Block,
     allowed = opts.join_pages if kind == JoinKind.PAGE else opts.join_columns
     if not allowed:
         return True, kind, f"{kind.value} joining off"
-    text_v = continuation(cur.text, text)
+    text_v = continuation(cur.text, text, lexical=False)
     if text_v.strong and text_v.join and starts_with_no_line_start(text):
         return False, kind, text_v.reason
     indented = _indented(ln, g) if len([x for x in b.lines if x.text.strip()]) > 1 else (

@@ -508,18 +508,19 @@ def build_articles(pages: Sequence[Page], options: RepairOptions | None = None) 
     """Articles of the document in reading order."""
     from .repair import assemble_article
 
-    # Spaces between CJK characters were settled upstream from what the page
-    # shows (recognition measures the white gaps on the image; a PDF text
-    # layer has its printed spaces), better than engine word boxes can: the
-    # repair step keeps them.
-    opts = replace(options or RepairOptions(), remove_cjk_spaces=False)
+    opts = options or RepairOptions()
+    # a PDF text layer has exactly the spaces that were printed: the repair
+    # step keeps them (on OCR pages it checks each one against the boxes)
+    layer_opts = replace(opts, remove_cjk_spaces=False)
+    text_layer_pages = {p.number for p in pages if p.path == "text-layer"}
     groups = link_continuations(group_blocks(pages))
     articles: list[Article] = []
     for g in groups:
         text_blocks = [b for b in g.blocks if b.kind != BlockKind.PHOTO]
         if not text_blocks:
             continue
-        headline, paragraphs, joins = assemble_article(g.blocks, opts)
+        from_layer = all(_page_of(b.id) in text_layer_pages for b in g.blocks)
+        headline, paragraphs, joins = assemble_article(g.blocks, layer_opts if from_layer else opts)
         if not headline and not paragraphs:
             continue
         pages_of = sorted({_page_of(b.id) for b in g.blocks if _page_of(b.id)})

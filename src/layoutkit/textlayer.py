@@ -328,18 +328,30 @@ class _RowIndex:
                 return best
         return lo, hi
 
-    def state(self, r: int, lo: float, hi: float, reach: float) -> int:
-        """-1: row ``r`` has text in [lo, hi]; 1: none in it, and text ending
-        within ``reach`` left of it or starting within ``reach`` right of it
-        (a column edge beside the gap: the rows of two neighbouring articles
-        need not share baselines); 0: no evidence either way."""
+    def state(self, r: int, lo: float, hi: float, reach: float, edges: tuple[float, float] | None = None) -> int:
+        """-1: row ``r`` has text in [lo, hi]; 1: none in it, and evidence
+        of a column edge beside the gap; 0: no evidence either way.
+
+        Without ``edges`` the evidence is text ending within ``reach`` left
+        of the gap or starting within ``reach`` right of it (the rows of two
+        neighbouring articles need not share baselines).  With ``edges`` =
+        (left, right, tol) -- used for rows in the same type as the tested
+        row -- the text beside the gap must end at ``left`` or start at
+        ``right`` (within ``tol``): column edges line up from row to row,
+        while the word spaces of justified text that happen to line up into
+        a white "river" have words beside them that do not."""
         st, en = self.starts[r], self.ends[r]
         if not st:
             return 0
         j = bisect.bisect_left(st, hi)  # intervals starting before hi
         if j > 0 and en[j - 1] > lo:
             return -1
-        if (j > 0 and en[j - 1] >= lo - reach) or (j < len(st) and st[j] <= hi + reach):
+        if edges is None:
+            if (j > 0 and en[j - 1] >= lo - reach) or (j < len(st) and st[j] <= hi + reach):
+                return 1
+            return 0
+        left, right, tol = edges
+        if (j > 0 and abs(en[j - 1] - left) <= tol) or (j < len(st) and abs(st[j] - right) <= tol):
             return 1
         return 0
 
@@ -368,7 +380,9 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
         cut = False
         if gap > 0.35 * em:
             lo, hi = prev.X1, cur.X0
-            if any(rx0 < hi and rx1 > lo and ry0 <= row.yc <= ry1 for rx0, ry0, rx1, ry1 in rules):
+            if _size_change(prev, cur, gap):
+                cut = True
+            elif any(rx0 < hi and rx1 > lo and ry0 <= row.yc <= ry1 for rx0, ry0, rx1, ry1 in rules):
                 cut = True
             else:
                 a = bisect.bisect_left(index.ycs, row.yc - 6 * em)
@@ -385,9 +399,11 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
                 # gap that the fewest neighbouring rows print into
                 c0, c1 = index.clearest(near, lo, hi, min(0.3 * em, gap))
                 mid, half = (c0 + c1) / 2, min(0.15 * em, (c1 - c0) / 2)
+                tol = max(2.0, 0.2 * em)
                 free = blocked = 0
                 for j in near:
-                    st = index.state(j, mid - half, mid + half, em)
+                    same = abs(index.ems[j] - em) <= 0.1 * em
+                    st = index.state(j, mid - half, mid + half, em, (lo, hi, tol) if same else None)
                     free += st == 1
                     blocked += st == -1
                 # a wide gap is a gutter unless the lines around run through
@@ -398,6 +414,21 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
         else:
             segs[-1].append(cur)
     return segs
+
+
+def _size_change(a: _Item, b: _Item, gap: float) -> bool:
+    """Type of another size across a gap wider than a word space: the end of
+    one headline and the start of the next set side by side (they may stand
+    closer than a word space of the larger type), or a byline beside the
+    body of the next column.  Sizes are the PDF font sizes (the loose box
+    height when the PDF gives none); ``gap`` is in writing-frame pixels."""
+    sa, sb = a.ch.size or a.em, b.ch.size or b.em
+    lo, hi = min(sa, sb), max(sa, sb)
+    if hi <= 1.05 * lo:
+        return False
+    # a large step is cut at a word space of the smaller type, a small one
+    # only where the gap is wider than any word space
+    return gap >= (0.3 if hi > 1.2 * lo else 0.6) * lo
 
 
 def _is_cjk(ch: str) -> bool:

@@ -40,6 +40,8 @@ from .model import BBox, Block, BlockKind, Line
 HEADLINE_RATIO = 1.3
 #: consecutive rows whose sizes differ by more than this ratio go to different blocks
 SIZE_STEP = 1.2
+#: rows whose PDF font sizes differ by more than this ratio are in another type
+STYLE_STEP = 1.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,15 @@ class _Item:
     size: float
     bold: bool
     ref: int
+
+
+def _style_step(a: _Item, b: _Item) -> bool:
+    """Rows ``a`` and ``b`` are set in different type: sizes differ by more
+    than :data:`STYLE_STEP` (the PDF gives exact sizes, so a deck a point
+    larger than the body is told from it) or one is bold and the other not
+    (a one-column bold headline over its deck, a bold byline over the body)."""
+    r = max(a.size, b.size) / max(1e-6, min(a.size, b.size))
+    return r > STYLE_STEP or a.bold != b.bold
 
 
 def _line_size(ln: Line) -> float:
@@ -181,8 +192,7 @@ class _Cutter:
             # the rows next to the gap
             last = max((i for i in items if i.bottom <= a and i.ref >= 0), key=lambda i: i.bottom)
             nxt = min((i for i in items if i.top >= b and i.ref >= 0), key=lambda i: i.top)
-            r = max(last.size, nxt.size) / max(1e-6, min(last.size, nxt.size))
-            if r > SIZE_STEP:
+            if _style_step(last, nxt):
                 out.append((a + b) / 2)
         return out
 
@@ -280,6 +290,7 @@ def segment_lines(
     strokes = [1.0 + float(2 * sum(_line_bold(ln) for ln in g[1]) > len(g[1])) if g[1] else 0.0 for g in groups]
     hr_page = [r for r in rules if r.width >= r.height]
     regions = classify(boxes, lines_of, photos, width, height, hr_page, sizes=leaf_sizes, strokes=strokes)
+    regions = _second_captions(regions)
     regions = _decks(regions, groups, em)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, width, em)
@@ -294,6 +305,30 @@ def segment_lines(
             ordered = sorted(ms, key=lambda ln: (ln.bbox.top, ln.bbox.x0))
         blocks.append(Block(f"p{page_number}-b{len(blocks) + 1}", r.kind, r.bbox, tuple(ordered), col, span))
     return blocks
+
+
+def _second_captions(regions: list[Region]) -> list[Region]:
+    """A caption sits right under its photo: a text leaf that
+    :func:`layoutkit.layout.classify` called a caption because a photo ends
+    a little above it, but with another text leaf in between (a byline under
+    the caption), is body text."""
+    out = list(regions)
+    for k, r in enumerate(out):
+        if r.kind != BlockKind.CAPTION:
+            continue
+        above = [p for p in regions if p.kind == BlockKind.PHOTO and p.bbox.bottom <= r.bbox.top + 1
+                 and p.bbox.overlap_x(r.bbox) > 0]
+        for p in sorted(above, key=lambda p: -p.bbox.bottom)[:1]:  # the nearest photo above
+            between = any(
+                o is not r and o.kind not in (BlockKind.PHOTO, BlockKind.RULE)
+                and o.bbox.top >= p.bbox.bottom - 1 and o.bbox.bottom <= r.bbox.top + 1
+                and o.bbox.overlap_x(r.bbox) > 0
+                for o in regions
+            )
+            if between:
+                out[k] = Region(r.bbox, BlockKind.BODY, r.line_boxes)
+                break
+    return out
 
 
 def _decks(regions: list[Region], groups: list[tuple[BBox, list[Line]]], em: float) -> list[Region]:

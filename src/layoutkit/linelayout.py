@@ -15,8 +15,9 @@ Cut order in a region (the first rule that applies wins, then recursion):
 2. a strong horizontal white gap across the whole region: at least 1.5 em,
    or at least 0.8 em when a headline starts right below it (a new row of
    articles under its headlines);
-3. a headline band on top of the region that owns every column below it
-   (no gutter of the body runs through a gap of the band);
+3. a band of display type (headline, or a deck larger than the body) on top
+   of the region that owns every column below it (no gutter of the body runs
+   through a gap of the band);
 4. vertical printed rules, then vertical white gutters (at least 0.5 em, no
    line crosses them, pieces at least 2 em wide);
 5. weaker horizontal gaps (at least 0.8 em);
@@ -108,6 +109,10 @@ class _Cutter:
     def is_head(self, it: _Item) -> bool:
         return it.size >= HEADLINE_RATIO * self.em
 
+    def is_display(self, it: _Item) -> bool:
+        """Headline or deck type: clearly larger than the body."""
+        return it.size > SIZE_STEP * self.em
+
     def cut(self, items: list[_Item], depth: int = 0) -> list[list[_Item]]:
         if len(items) <= 1 or depth > 60:
             return [items]
@@ -143,7 +148,7 @@ class _Cutter:
         if first is not None:
             band = [i for i in items if i.bottom <= first[0]]
             body = [i for i in items if i.top >= first[1]]
-            if band and body and all(self.is_head(i) or i.ref < 0 for i in band) and any(i.ref >= 0 for i in band):
+            if band and body and all(self.is_display(i) or i.ref < 0 for i in band) and any(i.ref >= 0 for i in band):
                 bx0, bx1 = min(i.x0 for i in band), max(i.x1 for i in band)
                 band_gaps = _gaps([(i.x0, i.x1) for i in band])
                 seps = [(a + b) / 2 for a, b in _gaps([(i.x0, i.x1) for i in body]) if b - a >= 0.5 * em]
@@ -291,6 +296,7 @@ def segment_lines(
     hr_page = [r for r in rules if r.width >= r.height]
     regions = classify(boxes, lines_of, photos, width, height, hr_page, sizes=leaf_sizes, strokes=strokes)
     regions = _second_captions(regions)
+    regions = _opening_subheads(regions, groups, em)
     regions = _decks(regions, groups, em)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, width, em)
@@ -328,6 +334,42 @@ def _second_captions(regions: list[Region]) -> list[Region]:
             if between:
                 out[k] = Region(r.bbox, BlockKind.BODY, r.line_boxes)
                 break
+    return out
+
+
+def _opening_subheads(regions: list[Region], groups: list[tuple[BBox, list[Line]]], em: float) -> list[Region]:
+    """A subhead (a few lines of larger type, :func:`layoutkit.layout.classify`)
+    that opens a column -- nothing above it in its column, or a white gap of
+    at least 1.5 em (the space between articles), possibly with a kicker of
+    one to three short lines in between -- is a one-column headline set
+    small (a crosshead inside an article follows its body text at a
+    paragraph's distance)."""
+    out = list(regions)
+
+    def above(r: Region) -> Region | None:
+        cands = [o for o in regions if o is not r and o.bbox.bottom <= r.bbox.top + 1
+                 and o.bbox.overlap_x(r.bbox) > 0.3 * min(o.bbox.width, r.bbox.width)]
+        return max(cands, key=lambda o: o.bbox.bottom) if cands else None
+
+    def opens(r: Region) -> bool:
+        a = above(r)
+        return a is None or r.bbox.top - a.bbox.bottom >= 1.5 * em or a.kind in (BlockKind.HEADER, BlockKind.RULE)
+
+    for k, r in enumerate(regions):
+        if r.kind != BlockKind.SUBHEAD:
+            continue
+        if opens(r):
+            out[k] = Region(r.bbox, BlockKind.HEADLINE, r.line_boxes)
+            continue
+        a = above(r)
+        if a is None or a.kind != BlockKind.BODY:
+            continue
+        ka = regions.index(a)
+        ls = groups[ka][1]
+        kicker = (0 < len(ls) <= 3 and r.bbox.top - a.bbox.bottom <= 1.5 * em
+                  and all(ln.bbox.width < 0.85 * r.bbox.width for ln in ls) and opens(a))
+        if kicker:
+            out[k] = Region(r.bbox, BlockKind.HEADLINE, r.line_boxes)
     return out
 
 

@@ -378,11 +378,11 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
     for prev, cur in zip(items, items[1:], strict=False):
         gap = cur.X0 - prev.X1
         cut = False
-        if gap > 0.35 * em:
+        if gap > 0 and _size_change(prev, cur, gap):
+            cut = True
+        elif gap > 0.35 * em:
             lo, hi = prev.X1, cur.X0
-            if _size_change(prev, cur, gap):
-                cut = True
-            elif any(rx0 < hi and rx1 > lo and ry0 <= row.yc <= ry1 for rx0, ry0, rx1, ry1 in rules):
+            if any(rx0 < hi and rx1 > lo and ry0 <= row.yc <= ry1 for rx0, ry0, rx1, ry1 in rules):
                 cut = True
             else:
                 a = bisect.bisect_left(index.ycs, row.yc - 6 * em)

@@ -388,7 +388,7 @@ def _decks(regions: list[Region], groups: list[tuple[BBox, list[Line]]], em: flo
         size = _median([_line_size(ln) for ln in ls])
         near = 0 <= r.bbox.top - prev.bbox.bottom <= 2.0 * em
         inside = r.bbox.overlap_x(prev.bbox) >= 0.8 * r.bbox.width
-        if len(ls) <= 3 and size >= 1.08 * em and near and inside and not any(_line_bold(ln) for ln in ls):
+        if len(ls) <= 3 and size > STYLE_STEP * em and near and inside and not any(_line_bold(ln) for ln in ls):
             out[k] = Region(r.bbox, BlockKind.HEADLINE, r.line_boxes)
     for k in range(len(out) - 1):
         r, nxt = out[k], out[k + 1]

@@ -14,7 +14,9 @@ Cut order in a region (the first rule that applies wins, then recursion):
 1. a horizontal printed rule across most of the region that no line crosses;
 2. a strong horizontal white gap across the whole region: at least 1.5 em,
    or at least 0.8 em when a headline starts right below it (a new row of
-   articles under its headlines);
+   articles under its headlines); when no such gap opens with a headline
+   and a gutter runs through the whole region, the gutter is cut first
+   (white between a caption and the body of one article is no new row);
 3. a band of display type (headline, or a deck larger than the body) on top
    of the region that owns every column below it (no gutter of the body runs
    through a gap of the band);
@@ -136,10 +138,18 @@ class _Cutter:
             return [items]  # one row (a running header, a line cut at a wide space)
 
         # 2. strong horizontal gaps
-        strong = [
-            (a + b) / 2 for a, b in hgaps
+        strong_gaps = [
+            (a, b) for a, b in hgaps
             if b - a >= 1.5 * em or (b - a >= 0.8 * em and self._head_below(items, b))
         ]
+        strong = [(a + b) / 2 for a, b in strong_gaps]
+        if strong and not any(self._head_below(items, b) for _, b in strong_gaps):
+            # white between blocks of one article (a caption over the body,
+            # a short article beside) is no row of articles: no headline
+            # opens the part below, and a gutter runs top to bottom
+            full = [(a + b) / 2 for a, b in vgaps if b - a >= 0.5 * em]
+            if self._wide_pieces(items, full, 2.0 * em):
+                strong = []
         if strong:
             return self._split_h(items, strong, depth)
 

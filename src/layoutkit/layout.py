@@ -370,7 +370,10 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     if h >= 2.5 * em:
         # the gutter must be wide for the local type: headline word spaces are
         # wider than body gutters, but narrow next to the headline's own size
-        local = _line_height(row_empty, max_height=5 * em)
+        # (lines of neighbouring columns need not line up, so the row profile
+        # tells the type size only where large type was found)
+        large = bool((cuts.smeared[y0:y1, x0:x1] & ~cuts.glyphs[y0:y1, x0:x1]).any())
+        local = _line_height(row_empty, max_height=5 * em) if large else 0.0
         need = 0.7 * max(em, 0.9 * local)
         gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= need]
         gutters = _keep_wide_pieces(gutters, x0, x1, 2.5 * em)
@@ -612,7 +615,9 @@ def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: 
     """XY-cut on a reduced copy of ``mask_full``; returns leaf boxes in page pixels."""
     h, w = mask_full.shape
     scale = max(1, int(em / 8)) if em > 0 else 4
-    small = cv2.resize(mask_full, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA) > 0
+    # a reduced cell is ink when a fair share of it is: isolated specks (noise,
+    # JPEG ringing) vanish, while strokes fill their cells
+    small = cv2.resize(mask_full, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA) > 40
     # rules are separators, not ink
     em_s = max(em / scale, 2.0)
     k = max(1, int(round(0.4 * em_s)))

@@ -202,6 +202,34 @@ def _tighten(box: BBox, binary: np.ndarray) -> BBox:
     return BBox(box.x0 + c0, box.top + r0, box.x0 + c1, box.top + r1)
 
 
+def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: float) -> tuple[list[BBox], list[list[BBox]]]:
+    """Split a leaf where its lines change from large type to body type: a
+    one-column headline (and deck) set close above its body ends up in one
+    leaf with it.  Lines of large type are over 1.25 times the body line
+    height of the page; the split is made when the leaf starts with one to
+    four of them followed by at least two body lines."""
+    heights = sorted(lb.height for ls in lines_of for lb in ls)
+    if not heights:
+        return leaves, lines_of
+    body = float(heights[len(heights) // 2])
+    out_l: list[BBox] = []
+    out_ls: list[list[BBox]] = []
+    for lf, ls in zip(leaves, lines_of):
+        big = [lb.height > 1.25 * body for lb in ls]
+        k = 0
+        while k < len(ls) and big[k]:
+            k += 1
+        if 1 <= k <= 4 and len(ls) - k >= 2 and not any(big[k:]):
+            head = BBox.enclosing(ls[:k])
+            rest = BBox.enclosing(ls[k:])
+            out_l += [BBox(lf.x0, lf.top, lf.x1, head.bottom), BBox(lf.x0, rest.top, lf.x1, lf.bottom)]
+            out_ls += [ls[:k], ls[k:]]
+        else:
+            out_l.append(lf)
+            out_ls.append(ls)
+    return out_l, out_ls
+
+
 def _stroke_widths(text: np.ndarray, boxes: list[BBox]) -> list[float]:
     """Mean stroke width (px) of the ink in each box: twice the mean distance
     from an ink pixel to the paper.  Bold type has wider strokes."""
@@ -349,16 +377,15 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     if first is not None and h >= 2.5 * em:
         band = _trim(mask, y0, y0 + first[0], x0, x1)
         if band is not None and _line_height(~mask[band[0]:band[1], band[2]:band[3]].any(axis=1)) >= 1.3 * em:
+            # gutters of the text right beneath the band (further down the
+            # region may hold other articles on another grid)
             body_top = y0 + first[1]
-            body_empty = cuts.smeared[body_top:y1, x0:x1].sum(axis=0) <= max(1.0, 0.01 * (y1 - body_top))
+            body_bottom = min(y1, body_top + int(8 * em))
+            body_empty = cuts.smeared[body_top:body_bottom, x0:x1].sum(axis=0) <= max(1.0, 0.01 * (body_bottom - body_top))
             separators = vr + [x0 + (a + b) // 2 for a, b in _runs(body_empty) if a > 0 and b < w and b - a >= 0.7 * em]
-            # the band's words bridged in proportion to its own line height
-            # (word spaces are about a third of it, gutters wider)
-            band_h = _line_height(~mask[band[0]:band[1], band[2]:band[3]].any(axis=1))
-            kb = max(1, int(0.45 * band_h))
-            band_ink = cv2.morphologyEx(mask[band[0]:band[1], :].astype(np.uint8), cv2.MORPH_CLOSE,
-                                        cv2.getStructuringElement(cv2.MORPH_RECT, (kb, 1))).any(axis=0)
-            band_ink |= cuts.smeared[band[0]:band[1], :].any(axis=0)
+            # (the smeared mask bridges the band's word spaces, not the wider
+            # space between two headlines side by side)
+            band_ink = cuts.smeared[band[0]:band[1], :].any(axis=0)
             if not any(band[2] < g < band[3] and not band_ink[g] for g in separators):
                 return split_h([y0 + (first[0] + first[1]) // 2])
     if vr:
@@ -368,14 +395,9 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     if strong_h:
         return split_h(strong_h)
     if h >= 2.5 * em:
-        # the gutter must be wide for the local type: headline word spaces are
-        # wider than body gutters, but narrow next to the headline's own size
-        # (lines of neighbouring columns need not line up, so the row profile
-        # tells the type size only where large type was found)
-        large = bool((cuts.smeared[y0:y1, x0:x1] & ~cuts.glyphs[y0:y1, x0:x1]).any())
-        local = _line_height(row_empty, max_height=5 * em) if large else 0.0
-        need = 0.7 * max(em, 0.9 * local)
-        gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= need]
+        # (the word spaces of large type are bridged in the smeared mask, so
+        # a headline's words never pass for gutters)
+        gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= 0.7 * em]
         gutters = _keep_wide_pieces(gutters, x0, x1, 2.5 * em)
         if gutters:
             return split_v(gutters)
@@ -519,7 +541,17 @@ def classify(
     return regions
 
 
-def _join_headline_pieces(regions: list[Region]) -> list[Region]:
+def _word_gaps(text: np.ndarray, box: BBox) -> list[int]:
+    """Widths of the white runs between words of one line (letter spacing,
+    under an eighth of the line height, left out)."""
+    cols = (text[box.top:box.bottom, box.x0:box.x1] > 0).any(axis=0)
+    ink = np.flatnonzero(cols)
+    if ink.size < 2:
+        return []
+    return [b - a for a, b in _runs(~cols) if a > ink[0] and b <= ink[-1] and b - a >= box.height / 8]
+
+
+def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None) -> list[Region]:
     """Put back together a headline that a gutter cut in two.
 
     A word space of large type can line up with a body gutter beneath it;
@@ -542,7 +574,11 @@ def _join_headline_pieces(regions: list[Region]) -> list[Region]:
                 same_line = last.overlap_y(first) >= 0.7 * min(last.height, lh)
                 similar = abs(last.height - lh) <= 0.2 * max(last.height, lh)
                 gap = first.x0 - last.x1
-                if same_line and similar and 0 <= gap < 0.75 * lh:
+                # no wider than the words of these lines are spaced: two
+                # headlines side by side stand further apart than that
+                words = (_word_gaps(text, last) + _word_gaps(text, first)) if text is not None else []
+                spacing = 1.3 * float(np.median(words)) + 2 if words else 0.75 * lh
+                if same_line and similar and 0 <= gap < min(0.75 * lh, spacing):
                     rest = tuple(lb for lb in r.line_boxes if lb is not first)
                     boxes = tuple(lb for lb in a.line_boxes if lb is not last) + (last.union(first),) + rest
                     out[k] = replace(a, bbox=a.bbox.union(r.bbox), line_boxes=tuple(sorted(boxes, key=lambda b: b.top)))
@@ -573,7 +609,6 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
     if not big.any():
         return np.zeros_like(small)
     size = float(np.median(h[big]))
-    k = max(1, int(round(0.9 * size)))
     # the lower-case letters of the same headline lines are large type too:
     # glyphs clearly taller than body glyphs lying in the rows of big ones
     rows = np.zeros(small.shape[0], bool)
@@ -721,8 +756,9 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
         if below is not None:
             fixed.append(BBox(below[2], below[0], below[3], below[1]))
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
+    fixed, lines_of = _split_type_changes(fixed, lines_of, em)
     regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, fixed))
-    regions = _join_headline_pieces(regions)
+    regions = _join_headline_pieces(regions, text)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, w, em)
     regions = [replace(r, column=c, span=s) for r in regions for c, s in [_assign_columns(r.bbox, columns)]]

@@ -142,13 +142,15 @@ class TesseractEngine:
             languages = "+".join(
                 (lang + "_vert") if lang in ("chi_sim", "chi_tra") else lang for lang in languages.split("+")
             )
-        # 13 = raw line: no layout heuristics, which now and then drop a
-        # clean CJK line under psm 7; measured slightly better on the fixtures
-        psm = 13 if single_line else (5 if vertical else 6)
+        # single lines: 13 (raw line, no layout heuristics) for CJK models,
+        # since psm 7 now and then drops a clean CJK line; 7 for Latin, where
+        # the raw line mode reads line-end hyphens as full stops
+        cjk = any(lang.split("_")[0] in ("chi", "jpn", "kor") for lang in languages.split("+"))
+        psm = (13 if cjk else 7) if single_line else (5 if vertical else 6)
         lines = self._run(image, languages, psm, timeout)
         if single_line and not lines:
-            # and when the raw line gives nothing, the usual single-line mode
-            lines = self._run(image, languages, 7, timeout)
+            # when one single-line mode reads nothing, try the other
+            lines = self._run(image, languages, 7 if psm == 13 else 13, timeout)
         return lines
 
     def _run(self, image: np.ndarray, languages: str, psm: int, timeout: float) -> list[Line]:

@@ -34,10 +34,12 @@ and reads Fraktur poorly; for German/French blocks prefer Tesseract (see
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
 import time
+from collections import OrderedDict
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -109,8 +111,17 @@ class RapidOcrEngine:
         det_min_scale: float = 0.5,
         det_tile: int = 1600,
         det_overlap: int = 160,
+        rec_chunk: int = 640,
+        rec_min_width: int = 160,
+        rec_batch: int = 1,
+        cache_size: int = 8,
     ) -> None:
         self.threads = threads
+        self.rec_chunk = rec_chunk
+        self.rec_min_width = rec_min_width
+        self.rec_batch = rec_batch
+        self.cache_size = cache_size
+        self._cache: OrderedDict[bytes, list[Line]] = OrderedDict()
         self.text_score = text_score
         self.use_cls = use_cls
         self.det_max_pixels = det_max_pixels
@@ -123,6 +134,7 @@ class RapidOcrEngine:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_ocr"] = None
+        state["_cache"] = OrderedDict()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -139,11 +151,9 @@ class RapidOcrEngine:
         if self._ocr is None:
             mod = _import_rapidocr()
             rapidocr_version()  # models present?
-            cpus = os.cpu_count() or 1
-            intra = min(self.threads, cpus) if self.threads > 0 else -1
             try:
-                self._ocr = mod.RapidOCR(
-                    intra_op_num_threads=intra,
+                ocr = mod.RapidOCR(
+                    intra_op_num_threads=1,
                     inter_op_num_threads=1,
                     # no upscaling of small tiles to 736 px: we tile and pad ourselves
                     det_limit_type="max",
@@ -151,9 +161,32 @@ class RapidOcrEngine:
                     text_score=self.text_score,
                     print_verbose=False,
                 )
+                # RapidOCR gives no way to set session config entries: the
+                # detection and recognition sessions are rebuilt with ours
+                for holder in (ocr.text_det.infer, ocr.text_rec.session, ocr.text_cls.infer):
+                    holder.session = self._session(holder.session._model_path)
             except Exception as exc:  # onnxruntime raises its own types
                 raise EngineMissing(f"rapidocr could not load its models: {exc}; run `{INSTALL_HINT}`") from exc
+            self._ocr = ocr
         return self._ocr
+
+    def _session(self, model_path: str) -> Any:
+        """An ONNX Runtime CPU session: ``threads`` intra-op threads (0 = one per
+        core), one inter-op thread, and no spin-waiting, so that idle worker
+        threads give their core back instead of busy-waiting for the next op
+        (spinning costs up to 2x wall time when other processes share the cores)."""
+        import onnxruntime as ort
+
+        cpus = os.cpu_count() or 1
+        so = ort.SessionOptions()
+        so.log_severity_level = 4
+        so.enable_cpu_mem_arena = False
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        so.intra_op_num_threads = min(self.threads, cpus) if self.threads > 0 else cpus
+        so.inter_op_num_threads = 1
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        so.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        return ort.InferenceSession(model_path, sess_options=so, providers=["CPUExecutionProvider"])
 
     def recognize(
         self,
@@ -167,41 +200,68 @@ class RapidOcrEngine:
         """Recognise ``image`` (grey uint8 2-D, or BGR) and return its lines in
         image pixel coordinates.  ``languages`` is accepted for the protocol:
         the one bundled model reads Chinese (simplified and most traditional
-        characters) and Latin script.  ``timeout`` (seconds, 0 = none) is
-        checked between stages, so a call can overrun it by one stage."""
+        characters) and Latin script, so a call that repeats one of the last
+        ``cache_size`` calls with other languages returns the same lines
+        without running the models again.  ``single_line``: the image is one
+        horizontal line and detection is skipped, unless the image plainly is
+        not one line (see :func:`looks_like_one_line`).  ``timeout`` (seconds,
+        0 = none) is checked between stages, so a call can overrun it by one
+        stage."""
         if image.size == 0:
             return []
         gray = _to_gray(image)
         if min(gray.shape) < 4:
             return []
+        hasher = hashlib.blake2b(f"{gray.shape} {vertical:d} {single_line:d}".encode(), digest_size=16)
+        hasher.update(gray.tobytes())
+        key = hasher.digest()
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return list(self._cache[key])
+        lines = self._recognize(gray, timeout, vertical, single_line)
+        if self.cache_size > 0:
+            self._cache[key] = list(lines)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return lines
+
+    def _recognize(self, gray: np.ndarray, timeout: float, vertical: bool, single_line: bool) -> list[Line]:
+        import cv2
+
         t0 = time.perf_counter()
         ocr = self._engine()
+        h, w = gray.shape
         try:
-            if single_line:
-                h, w = gray.shape
+            bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+            if single_line and looks_like_one_line(gray):
                 boxes = [np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)]
+                # the whole image: no perspective warp needed
+                crops = [np.ascontiguousarray(np.rot90(bgr)) if h >= 1.5 * w else bgr]
             else:
                 boxes = self._detect(ocr, gray, t0, timeout)
-            if not boxes:
-                return []
+                if not boxes:
+                    return []
+                # tall crops (h >= 1.5 w) are rotated by 90 degrees inside RapidOCR
+                crops = ocr.get_crop_img_list(bgr, boxes)
             _check_timeout(t0, timeout)
-            import cv2
-
-            bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-            # tall crops (h >= 1.5 w) are rotated by 90 degrees inside RapidOCR
-            crops = ocr.get_crop_img_list(bgr, boxes)
             if self.use_cls:
                 crops, _, _ = ocr.text_cls(crops)
-            rec_res, _ = ocr.text_rec(crops, True)
-            _check_timeout(t0, timeout)
-            word_res = ocr.cal_rec_boxes(crops, boxes, rec_res)
+            # long lines are read in chunks cut at gaps between characters
+            pieces: list[tuple[int, np.ndarray, np.ndarray]] = []
+            for i, (box, crop) in enumerate(zip(boxes, crops, strict=True)):
+                for sub, quad in _chunks(crop, np.asarray(box, dtype=np.float32), self.rec_chunk):
+                    pieces.append((i, sub, quad))
+            rec_res = self._rec([p[1] for p in pieces], t0, timeout)
+            word_res = ocr.cal_rec_boxes([p[1] for p in pieces], [p[2] for p in pieces], rec_res)
         except (EngineMissing, PageTimeout):
             raise
         except Exception as exc:  # onnxruntime / cv2 errors
-            raise ProcessingError(f"rapidocr failed on a {gray.shape[1]}x{gray.shape[0]} image: {exc}") from exc
-        h, w = gray.shape
+            raise ProcessingError(f"rapidocr failed on a {w}x{h} image: {exc}") from exc
+        merged = _merge_pieces([p[0] for p in pieces], word_res, len(boxes))
         lines: list[Line] = []
-        for box, res in zip(boxes, word_res, strict=True):
+        for box, res in zip(boxes, merged, strict=True):
+            if res is None:
+                continue
             text, score, char_quads, chars, char_confs = res
             if not text.strip() or float(score) < self.text_score:
                 continue
@@ -209,6 +269,34 @@ class RapidOcrEngine:
             if line is not None:
                 lines.append(line)
         return order_lines(lines, vertical)
+
+    def _rec(self, crops: list[np.ndarray], t0: float, timeout: float) -> list[Any]:
+        """Recognise line images (BGR, text left to right): RapidOCR's
+        ``(text, score, word_info)`` per image.  Images are sorted by aspect
+        ratio and batched (at most ``rec_batch`` per run, widths within 1.5x of
+        each other, so that little padding is computed); each batch is padded
+        to its widest image but at least ``rec_min_width`` px at the model's
+        48 px height."""
+        rec = self._engine().text_rec
+        _, img_h, _ = rec.rec_image_shape
+        ratios = [c.shape[1] / float(c.shape[0]) for c in crops]
+        order = np.argsort(np.array(ratios), kind="stable")
+        out: list[Any] = [("", 0.0, [0, [], [], [], []])] * len(crops)
+        k = 0
+        while k < len(order):
+            batch = [int(order[k])]
+            while (len(batch) < max(1, self.rec_batch) and k + len(batch) < len(order)
+                   and ratios[int(order[k + len(batch)])] <= 1.5 * ratios[batch[0]] + 1.0):
+                batch.append(int(order[k + len(batch)]))
+            k += len(batch)
+            _check_timeout(t0, timeout)
+            max_ratio = max(max(ratios[i] for i in batch), self.rec_min_width / img_h, 1.0)
+            norm = np.concatenate([rec.resize_norm_img(crops[i], max_ratio)[np.newaxis] for i in batch])
+            preds = rec.session(norm.astype(np.float32))[0]
+            res = rec.postprocess_op(preds, True, wh_ratio_list=[ratios[i] for i in batch], max_wh_ratio=max_ratio)
+            for i, r in zip(batch, res, strict=True):
+                out[i] = r
+        return out
 
     # ------------------------------------------------------------------ detection
     def _detect(self, ocr: Any, gray: np.ndarray, t0: float, timeout: float) -> list[np.ndarray]:
@@ -258,6 +346,119 @@ def _to_gray(image: np.ndarray) -> np.ndarray:
     if img.dtype != np.uint8:
         img = np.clip(img, 0, 255).astype(np.uint8)
     return np.ascontiguousarray(img)
+
+
+def looks_like_one_line(gray: np.ndarray) -> bool:
+    """Whether ``gray`` (grey uint8) can be one horizontal line of text.
+
+    Images up to 96 px tall are taken as given.  A taller image is one line
+    only when it is at least 1.5x as wide as tall, its ink rows form one band,
+    and its ink columns break into no more runs than characters of the ink's
+    height could make (6 per em of width): a block of vertical columns or of
+    several lines handed over as "one line" fails one of these tests and is
+    read with detection instead."""
+    h, w = gray.shape
+    if h <= 96:
+        return True
+    if w < 1.5 * h:
+        return False
+    import cv2
+
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rows = _runs(ink.any(axis=1), bridge=2)
+    if sum(1 for a, b in rows if b - a >= 0.2 * h) >= 2:
+        return False
+    em = max(1, sum(b - a for a, b in rows))
+    cols = _runs(ink.any(axis=0), bridge=0)
+    return len(cols) <= 6 * w / em + 3
+
+
+def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
+    """[start, end) runs of True in a 1-D mask; gaps of <= ``bridge`` are bridged."""
+    idx = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    runs = list(zip(idx[::2].tolist(), idx[1::2].tolist(), strict=True))
+    out: list[tuple[int, int]] = []
+    for a, b in runs:
+        if out and a - out[-1][1] <= bridge:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _chunks(crop: np.ndarray, quad: np.ndarray, max_len: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Cut a line image into pieces of at most about ``max_len`` px along the
+    text (measured at the recognition model's 48 px height), at the gap
+    between characters nearest each even cut; ``max_len`` <= 0 keeps it whole.
+
+    ``crop`` is the line as RapidOCR feeds it to the recogniser (text left to
+    right; a vertical line has been turned 90 degrees so that its top is on
+    the left), ``quad`` its four corners in the source image (clockwise from
+    top-left).  Returns (piece image, piece quad in source pixels) pairs in
+    reading order; the quads split ``quad`` along its top and bottom edges
+    (horizontal lines) or its left and right edges (vertical lines)."""
+    ch, cw = crop.shape[:2]
+    length = cw * 48.0 / max(ch, 1)
+    if max_len <= 0 or length <= max_len * 1.25:
+        return [(crop, quad)]
+    n = math.ceil(length / max_len)
+    gray = crop if crop.ndim == 2 else crop[:, :, 0]
+    import cv2
+
+    _, ink = cv2.threshold(np.ascontiguousarray(gray), 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    profile = ink.sum(axis=0).astype(np.float32)
+    # smooth over ~ a tenth of the line height so that a gap inside a glyph loses to one between glyphs
+    k = max(1, ch // 10) | 1
+    profile = np.convolve(profile, np.ones(k, np.float32) / k, mode="same")
+    cuts = [0]
+    step = cw / n
+    for j in range(1, n):
+        lo = max(cuts[-1] + 1, int(step * (j - 0.3)))
+        hi = min(cw - 1, int(step * (j + 0.3)))
+        if hi <= lo:
+            continue
+        seg = profile[lo:hi]
+        best = np.flatnonzero(seg <= seg.min() + 1e-3)
+        # the middle of the widest stretch of least ink
+        cuts.append(lo + int(best[len(best) // 2]))
+    cuts.append(cw)
+    tall = ch > 0 and np.linalg.norm(quad[0] - quad[3]) >= 1.5 * np.linalg.norm(quad[0] - quad[1])
+    p0, p1, p2, p3 = quad
+    out = []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        fa, fb = a / cw, b / cw
+        if tall:  # along the left (p0->p3) and right (p1->p2) edges
+            sub = np.array([p0 + fa * (p3 - p0), p1 + fa * (p2 - p1), p1 + fb * (p2 - p1), p0 + fb * (p3 - p0)])
+        else:  # along the top (p0->p1) and bottom (p3->p2) edges
+            sub = np.array([p0 + fa * (p1 - p0), p0 + fb * (p1 - p0), p3 + fb * (p2 - p3), p3 + fa * (p2 - p3)])
+        out.append((np.ascontiguousarray(crop[:, a:b]), sub.astype(np.float32)))
+    return out
+
+
+def _merge_pieces(owner: list[int], word_res: list[Any], n: int) -> list[Any]:
+    """Join the recognition results of the pieces of each line (in reading
+    order) into one ``(text, score, char_quads, chars, char_confs)`` per line;
+    None for a line whose pieces read nothing.  The score is the
+    character-weighted mean of the pieces' scores."""
+    parts: list[list[Any]] = [[] for _ in range(n)]
+    for i, res in zip(owner, word_res, strict=True):
+        parts[i].append(res)
+    out: list[Any] = []
+    for items in parts:
+        items = [r for r in items if r[0]]
+        if not items:
+            out.append(None)
+            continue
+        if len(items) == 1:
+            out.append(items[0])
+            continue
+        text = "".join(r[0] for r in items)
+        score = sum(float(r[1]) * len(r[0]) for r in items) / len(text)
+        quads = [q for r in items for q in r[2]]
+        chars = [c for r in items for c in r[3]]
+        confs = [c for r in items for c in r[4]]
+        out.append((text, score, quads, chars, confs))
+    return out
 
 
 def _check_timeout(t0: float, timeout: float) -> None:

@@ -162,6 +162,9 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
                 # that growth back so the gutter beside the photo stays open
                 m = int(min(grow, bw / 4, bh / 4))
                 photos.append(BBox(x + m, y + m, x + bw - m, y + bh - m))
+        # a grey scan's pictures shade the paper; dense ink blobs are looked
+        # for on black-and-white scans only
+        return _merge_boxes(photos)
     k = max(3, int(em * 0.6))
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)

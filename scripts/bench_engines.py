@@ -13,8 +13,10 @@ Sections (``--sections``, default all):
   alone: (a) ``page`` each engine on the whole spread, (b) ``regions`` each engine
   on every GT region polygon's bounding box (the same crops for both engines).
 * ``bnl``     the six real BnL text blocks: CER against the ALTO line GT.
-* ``pages``   whole fixture pages through ``layoutkit convert --engine X`` when
-  fixtures/*.gt.txt exist and the convert command is available.
+* ``pages``   whole pages through ``layoutkit convert --engine X`` (fresh process
+  each, wall and CPU time, peak memory): the fixture pages (``--fixtures``
+  folder of *.gt.txt + image; CER and bag recall) and the two Jing bao spreads
+  (bag recall), engines alternating page by page.
 
 Every engine run of the ``jingbao`` and ``pages`` sections happens in a fresh
 child process so that its peak memory (ru_maxrss, including model load) and
@@ -306,35 +308,62 @@ def run_bnl(engines: list[str]) -> dict[str, Any]:
     return out
 
 
-# ----------------------------------------------------------------- whole fixture pages
-def run_pages(engines: list[str], limit: int, fixtures: Path) -> dict[str, Any]:
-    gts = sorted(fixtures.rglob("*.gt.txt"))[:limit]
-    if not gts or not (ROOT / "src/layoutkit/cli/convert.py").exists():
-        return {"skipped": "no fixtures/*.gt.txt or no convert command yet"}
-    out: dict[str, Any] = {}
+# ----------------------------------------------------------------- whole pages through convert
+_CONVERT = ("import resource,sys,time;from layoutkit.cli import main;t=time.perf_counter();\n"
+            "try:\n main(sys.argv[1:])\nexcept SystemExit as e:\n rc=e.code\n"
+            "u=resource.getrusage(resource.RUSAGE_SELF);"
+            "print('\\x00BENCH', time.perf_counter()-t, u.ru_maxrss/1024, u.ru_utime+u.ru_stime, rc, file=sys.stderr)")
+
+
+def convert_run(image: Path, engine: str) -> dict[str, Any]:
+    """``layoutkit convert IMAGE --engine ENGINE`` in a fresh process: its text
+    output, wall seconds, CPU seconds (user + system) and peak RSS (MB)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    for gt_path in gts:
+    cmd = [sys.executable, "-c", _CONVERT, "convert", str(image), "--engine", engine]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
+    m = re.search(r"\x00BENCH (\S+) (\S+) (\S+) (\S+)", p.stderr)
+    if not m or m.group(4) not in ("0", "None"):
+        return {"error": p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed"}
+    return {"text": p.stdout, "seconds": round(float(m.group(1)), 1), "peak_mb": round(float(m.group(2))),
+            "cpu": round(float(m.group(3)), 1)}
+
+
+def run_pages(engines: list[str], limit: int, fixtures: Path, jingbao: bool = True) -> dict[str, Any]:
+    """Every page through ``layoutkit convert`` once per engine, engines
+    alternating page by page so that both see the same machine load.  Fixture
+    pages (``*.gt.txt`` beside the image): CER and bag recall of the text
+    output; Jing bao spreads: bag recall against the full-text GT.
+    ``ratio`` = this engine's wall time / Tesseract's on the same page."""
+    jobs: list[tuple[str, Path, str, bool]] = []
+    for gt_path in sorted(fixtures.rglob("*.gt.txt"))[:limit]:
         stem = gt_path.name[: -len(".gt.txt")]
-        imgs = [p for p in gt_path.parent.glob(stem + ".*") if p.suffix.lower() in (".png", ".jpg", ".tif", ".tiff", ".pdf")]
-        if not imgs:
-            continue
-        gt_text = gt_path.read_text(encoding="utf-8")
-        cjk = any("\u4e00" <= c <= "\u9fff" for c in gt_text[:200])
+        imgs = [p for p in gt_path.parent.glob(stem + ".*")
+                if p.suffix.lower() in (".png", ".jpg", ".tif", ".tiff", ".pdf")]
+        if imgs:
+            gt_text = gt_path.read_text(encoding="utf-8")
+            jobs.append((stem, imgs[0], gt_text, any("\u4e00" <= c <= "\u9fff" for c in gt_text[:200])))
+    if jingbao:
+        base = REAL / "ecpo-jingbao-1939"
+        for img in sorted((base / "images").glob("*.jpg")):
+            jobs.append((img.stem, img, jingbao_gt(base / "textGT" / (img.stem + ".xml")), True))
+    out: dict[str, Any] = {}
+    for stem, img, gt_text, cjk in jobs:
         res: dict[str, Any] = {}
         for name in engines:
-            code = ("import resource,sys,time;from layoutkit.cli import main;t=time.perf_counter();\n"
-                    "try:\n main(sys.argv[1:])\nexcept SystemExit as e:\n rc=e.code\n"
-                    "print('\\x00BENCH', time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, rc, file=sys.stderr)")
-            p = subprocess.run([sys.executable, "-c", code, "convert", str(imgs[0]), "--engine", name],
-                               capture_output=True, text=True, env=env, timeout=1800)
-            m = re.search(r"\x00BENCH (\S+) (\S+) (\S+)", p.stderr)
-            if not m or m.group(3) not in ("0", "None"):
-                res[name] = {"error": p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed"}
+            r = convert_run(img, name)
+            if "error" in r:
+                res[name] = r
                 continue
-            ocr, gtn = norm(p.stdout, cjk), norm(gt_text, cjk)
+            ocr, gtn = norm(r.pop("text"), cjk), norm(gt_text, cjk)
             rec, _ = bag_recall(ocr, gtn)
-            res[name] = {"cer": round(cer(ocr, gtn), 4), "recall": round(rec, 4),
-                         "seconds": round(float(m.group(1)), 1), "peak_mb": round(float(m.group(2)))}
+            if not stem.startswith("jb_"):
+                r["cer"] = round(cer(ocr, gtn), 4)
+            r["recall"] = round(rec, 4)
+            res[name] = r
+        t = res.get("tesseract", {}).get("seconds")
+        for name in engines:
+            if t and "seconds" in res[name]:
+                res[name]["ratio"] = round(res[name]["seconds"] / t, 2)
         print(f"pages {stem}: {res}", file=sys.stderr)
         out[stem] = res
     return out

@@ -387,6 +387,7 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=2, help="crops per (script, degradation)")
     ap.add_argument("--pages", type=int, default=12, help="fixture pages at most")
     ap.add_argument("--fixtures", default=str(ROOT / "fixtures"), help="folder with *.gt.txt pages")
+    ap.add_argument("--no-spreads", action="store_true", help="pages: leave out the Jing bao spreads")
     ap.add_argument("--out", default=str(ROOT / "bench" / "engines.json"))
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
@@ -402,7 +403,7 @@ def main() -> None:
     if "bnl" in sections:
         result["bnl"] = run_bnl(engines)
     if "pages" in sections:
-        result["pages"] = run_pages(engines, args.pages, Path(args.fixtures))
+        result["pages"] = run_pages(engines, args.pages, Path(args.fixtures), not args.no_spreads)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out_path}", file=sys.stderr)

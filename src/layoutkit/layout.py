@@ -163,8 +163,10 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
                 m = int(min(grow, bw / 4, bh / 4))
                 photos.append(BBox(x + m, y + m, x + bw - m, y + bh - m))
         # a grey scan's pictures shade the paper; dense ink blobs are looked
-        # for on black-and-white scans only
-        return _merge_boxes(photos)
+        # for on black-and-white scans only.  Text shades the paper too where
+        # it is dense and the paper noisy: a candidate whose ink is mostly
+        # glyph-sized pieces set in lines is text, not a picture
+        return _merge_boxes([p for p in photos if not _mostly_text(binary, p, em)])
     k = max(3, int(em * 0.6))
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
@@ -185,6 +187,23 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         if fill > 0.6 and (midtone > 0.3 or (ink > 0.5 and min(bw, bh) >= 6 * em)):
             photos.append(_tighten(box, binary))
     return _merge_boxes(photos)
+
+
+def _mostly_text(binary: np.ndarray, box: BBox, em: float) -> bool:
+    """Whether the ink in ``box`` is mostly glyph-sized pieces (0.3 to 1.6
+    em tall) packed like text (at least one per 2.5 em² of the box)."""
+    sub = binary[box.top:box.bottom, box.x0:box.x1]
+    if sub.size == 0:
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n <= 1:
+        return False
+    hs, areas = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    glyph = (hs >= 0.3 * em) & (hs <= 1.6 * em)
+    ink = float(areas.sum())
+    glyph_share = float(areas[glyph].sum()) / ink if ink else 0.0
+    density = glyph.sum() / max(1.0, box.area / (2.5 * em * em))
+    return glyph_share > 0.6 and density > 1.0
 
 
 def _tighten(box: BBox, binary: np.ndarray) -> BBox:
@@ -524,7 +543,7 @@ def classify(
             regions.append(Region(box, BlockKind.PHOTO))
             continue
         kind = BlockKind.BODY
-        if box.bottom <= header_limit:
+        if box.bottom <= header_limit and not (body_h and heights[i] >= 1.3 * body_h):
             kind = BlockKind.HEADER
         elif box.top >= footer_limit:
             kind = BlockKind.FOOTER

@@ -565,12 +565,12 @@ def classify(
 
 def _word_gaps(text: np.ndarray, box: BBox) -> list[int]:
     """Widths of the white runs between words of one line (letter spacing,
-    under an eighth of the line height, left out)."""
+    under a third of the line height, left out)."""
     cols = (text[box.top:box.bottom, box.x0:box.x1] > 0).any(axis=0)
     ink = np.flatnonzero(cols)
     if ink.size < 2:
         return []
-    return [b - a for a, b in _runs(~cols) if a > ink[0] and b <= ink[-1] and b - a >= box.height / 8]
+    return [b - a for a, b in _runs(~cols) if a > ink[0] and b <= ink[-1] and b - a >= box.height / 3]
 
 
 def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None) -> list[Region]:
@@ -594,7 +594,8 @@ def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None)
                     continue
                 last = max(a.line_boxes, key=lambda lb: lb.overlap_y(first))
                 same_line = last.overlap_y(first) >= 0.7 * min(last.height, lh)
-                similar = abs(last.height - lh) <= 0.2 * max(last.height, lh)
+                # (descenders make one word's box up to ~40% taller than another's)
+                similar = abs(last.height - lh) <= 0.45 * max(last.height, lh)
                 gap = first.x0 - last.x1
                 # no wider than the words of these lines are spaced: two
                 # headlines side by side stand further apart than that

@@ -224,7 +224,8 @@ def _tighten(box: BBox, binary: np.ndarray) -> BBox:
     return BBox(box.x0 + c0, box.top + r0, box.x0 + c1, box.top + r1)
 
 
-def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: float) -> tuple[list[BBox], list[list[BBox]]]:
+def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: float,
+                        text: np.ndarray | None = None) -> tuple[list[BBox], list[list[BBox]]]:
     """Split a leaf where its lines change from large type to body type: a
     one-column headline (and deck) set close above its body ends up in one
     leaf with it.  Lines of large type are over 1.25 times the body line
@@ -234,10 +235,19 @@ def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: floa
     if not heights:
         return leaves, lines_of
     body = float(heights[len(heights) // 2])
+    # bold type (a one-column headline hardly larger than the body) by stroke
+    stroke: dict[tuple[int, int, int, int], float] = {}
+    body_stroke = 0.0
+    if text is not None:
+        all_lines = [lb for ls in lines_of for lb in ls]
+        widths = _stroke_widths(text, all_lines)
+        stroke = {lb.as_tuple(): w for lb, w in zip(all_lines, widths)}
+        body_stroke = float(np.median(widths)) if widths else 0.0
     out_l: list[BBox] = []
     out_ls: list[list[BBox]] = []
     for lf, ls in zip(leaves, lines_of):
-        big = [lb.height > 1.25 * body for lb in ls]
+        big = [lb.height > 1.25 * body or (body_stroke > 0 and stroke.get(lb.as_tuple(), 0.0) > 1.35 * body_stroke)
+               for lb in ls]
         k = 0
         while k < len(ls) and big[k]:
             k += 1
@@ -559,8 +569,26 @@ def classify(
                      and p.overlap_x(box) > 0.5 * min(p.width, box.width)]
             if above and len(ls) <= 4:
                 kind = BlockKind.CAPTION
+            elif 2 <= len(ls) <= 4 and body_h and heights[i] >= 0.9 * body_h and _centred(box, ls, leaves, lines_of, em):
+                # a short block of lines set centred in its column is a headline
+                # (one centred line may be a byline or a credit)
+                kind = BlockKind.HEADLINE
         regions.append(Region(box, kind, tuple(ls)))
     return regions
+
+
+def _centred(box: BBox, ls: list[BBox], leaves: list[BBox], lines_of: list[list[BBox]], em: float) -> bool:
+    """Whether the lines of ``box`` are centred in the column of body text
+    below or above it (body = leaves of five lines or more)."""
+    cols = [lf for lf, lls in zip(leaves, lines_of) if len(lls) >= 5 and lf.overlap_x(box) >= 0.8 * box.width]
+    if not cols:
+        return False
+    col = min(cols, key=lambda c: abs(c.cy - box.cy))
+    left, right = box.x0 - col.x0, col.x1 - box.x1
+    if min(left, right) < 1.0 * em or abs(left - right) > 1.0 * em:
+        return False
+    centres = [lb.cx for lb in ls]
+    return max(centres) - min(centres) <= 1.0 * em
 
 
 def _word_gaps(text: np.ndarray, box: BBox) -> list[int]:
@@ -779,7 +807,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
         if below is not None:
             fixed.append(BBox(below[2], below[0], below[3], below[1]))
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
-    fixed, lines_of = _split_type_changes(fixed, lines_of, em)
+    fixed, lines_of = _split_type_changes(fixed, lines_of, em, text)
     regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, fixed))
     regions = _join_headline_pieces(regions, text)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]

@@ -184,8 +184,9 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         fill = area / float(bw * bh)
         # mid-tones mean a grey picture; a large, very dense blob is a binarised one
         # (big bold headline letters are dense too, but not 6 ems tall and wide)
-        if fill > 0.6 and (midtone > 0.3 or (ink > 0.5 and min(bw, bh) >= 6 * em)):
-            photos.append(_tighten(box, binary))
+        if (fill > 0.6 and midtone > 0.3) or (ink > 0.35 and fill > 0.45 and min(bw, bh) >= 6 * em):
+            if not _mostly_text(binary, box, em):
+                photos.append(_tighten(box, binary))
     return _merge_boxes(photos)
 
 

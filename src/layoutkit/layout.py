@@ -71,7 +71,9 @@ def find_rules(binary: np.ndarray, em: float, dpi: int = 300) -> tuple[list[BBox
             length, width = (bw, bh) if axis == 0 else (bh, bw)
             if length >= min_len and width <= thick * 3:
                 out[axis].append(BBox(int(x), int(y), int(x + bw), int(y + bh)))
-    return _join_collinear(out[0], horizontal=True, gap=3 * em), _join_collinear(out[1], horizontal=False, gap=3 * em)
+    # (a gap of more than about an em is a real end: the rules of two bands of
+    # articles stop at the white between the bands)
+    return _join_collinear(out[0], horizontal=True, gap=1.2 * em), _join_collinear(out[1], horizontal=False, gap=1.2 * em)
 
 
 def _join_collinear(rules: list[BBox], horizontal: bool, gap: float) -> list[BBox]:
@@ -421,12 +423,21 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
             band_ink = cuts.smeared[band[0]:band[1], :].any(axis=0)
             if not any(band[2] < g < band[3] and not band_ink[g] for g in separators):
                 return split_h([y0 + (first[0] + first[1]) // 2])
-    if vr:
-        return split_v(vr)
+    # a rule down the whole region cuts first; one down only part of it
+    # (a band of articles below a wide gap) waits for the wide gaps
+    vr_full = [
+        (rx0 + rx1) // 2
+        for rx0, ry0, rx1, ry1 in cuts.vrules
+        if (rx0 + rx1) // 2 in vr and min(ry1, y1) - max(ry0, y0) >= 0.9 * h
+    ]
+    if vr_full:
+        return split_v(vr_full)
 
     strong_h = [y0 + (a + b) // 2 for a, b in hgaps if b - a >= 1.5 * em]
     if strong_h:
         return split_h(strong_h)
+    if vr:
+        return split_v(vr)
     if h >= 2.5 * em:
         # (the word spaces of large type are bridged in the smeared mask, so
         # a headline's words never pass for gutters)

@@ -613,6 +613,73 @@ def _word_gaps(text: np.ndarray, box: BBox) -> list[int]:
     return [b - a for a, b in _runs(~cols) if a > ink[0] and b <= ink[-1] and b - a >= box.height / 3]
 
 
+def _holds(h: BBox, b: BBox, em: float) -> bool:
+    """Whether ``b`` lies inside ``h`` or is the next line right under it."""
+    inter = h.intersection(b)
+    if inter is not None and inter.area >= 0.8 * b.area:
+        return True
+    return 0 <= b.top - h.bottom < 1.0 * em and b.x0 >= h.x0 - 0.5 * em and b.x1 <= h.x1 + 0.5 * em
+
+
+def _join_line_fragments(regions: list[Region], em: float) -> list[Region]:
+    """Put back together short text leaves that are pieces of the same lines:
+    a justified caption's wide word spaces can pass for a gutter in a region
+    of one or two lines.  A leaf of at most three lines, narrower than half a
+    column, whose lines share rows with the previous such leaf and stand less
+    than 1.5 em from it, joins it."""
+    widths = sorted(r.bbox.width for r in regions if r.kind == BlockKind.BODY and len(r.line_boxes) >= 5)
+    if not widths:
+        return regions
+    col_w = float(widths[len(widths) // 2])
+    small = (BlockKind.CAPTION, BlockKind.BODY)
+
+    def fragment(r: Region) -> bool:
+        return r.kind in small and bool(r.line_boxes) and len(r.line_boxes) <= 3
+
+    def merge(a: Region, b: Region) -> Region:
+        merged: list[BBox] = []
+        for lb in sorted(a.line_boxes + b.line_boxes, key=lambda x: x.top):
+            if merged and merged[-1].overlap_y(lb) >= 0.5 * min(merged[-1].height, lb.height):
+                merged[-1] = merged[-1].union(lb)
+            else:
+                merged.append(lb)
+        kind = BlockKind.CAPTION if BlockKind.CAPTION in (a.kind, b.kind) else a.kind
+        return replace(a, kind=kind, bbox=a.bbox.union(b.bbox), line_boxes=tuple(merged))
+
+    out: list[Region] = []
+    joined: set[int] = set()  # indices in ``out`` built from fragments
+    for r in regions:
+        done = False
+        if fragment(r):
+            for k in range(len(out) - 1, max(-1, len(out) - 4), -1):
+                a = out[k]
+                if not fragment(a) and k not in joined:
+                    continue
+                if a.kind not in small or min(r.bbox.width, a.bbox.width) >= 0.5 * col_w:
+                    continue
+                same_row = any(r.line_boxes[0].overlap_y(lb) >= 0.7 * min(r.line_boxes[0].height, lb.height) for lb in a.line_boxes)
+                beside = 0 <= r.bbox.x0 - a.bbox.x1 < 1.5 * em
+                inside = k in joined and (inter := a.bbox.intersection(r.bbox)) is not None and inter.area >= 0.8 * r.bbox.area
+                if (same_row and beside) or inside:
+                    out[k] = merge(a, r)
+                    joined.add(k)
+                    done = True
+                    break
+        if not done:
+            out.append(r)
+    # a piece of the same lines set before its neighbours in reading order
+    # (the second line's first word) lies inside the joined box: absorb it
+    absorbed: set[int] = set()
+    for i, r in enumerate(out):
+        if i in joined or not fragment(r):
+            continue
+        host = next((k for k in joined if _holds(out[k].bbox, r.bbox, em)), None)
+        if host is not None:
+            out[host] = merge(out[host], r)
+            absorbed.add(i)
+    return [r for i, r in enumerate(out) if i not in absorbed]
+
+
 def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None) -> list[Region]:
     """Put back together a headline that a gutter cut in two.
 
@@ -822,6 +889,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     fixed, lines_of = _split_type_changes(fixed, lines_of, em, text)
     regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, fixed))
     regions = _join_headline_pieces(regions, text)
+    regions = _join_line_fragments(regions, em)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, w, em)
     regions = [replace(r, column=c, span=s) for r in regions for c, s in [_assign_columns(r.bbox, columns)]]

@@ -228,7 +228,7 @@ def _tighten(box: BBox, binary: np.ndarray) -> BBox:
 
 
 def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: float,
-                        text: np.ndarray | None = None) -> tuple[list[BBox], list[list[BBox]]]:
+                        dist: np.ndarray | None = None) -> tuple[list[BBox], list[list[BBox]]]:
     """Split a leaf where its lines change from large type to body type: a
     one-column headline (and deck) set close above its body ends up in one
     leaf with it.  Lines of large type are over 1.25 times the body line
@@ -241,9 +241,9 @@ def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: floa
     # bold type (a one-column headline hardly larger than the body) by stroke
     stroke: dict[tuple[int, int, int, int], float] = {}
     body_stroke = 0.0
-    if text is not None:
+    if dist is not None:
         all_lines = [lb for ls in lines_of for lb in ls]
-        widths = _stroke_widths(text, all_lines)
+        widths = _stroke_widths(dist, all_lines)
         stroke = {lb.as_tuple(): w for lb, w in zip(all_lines, widths)}
         body_stroke = float(np.median(widths)) if widths else 0.0
     out_l: list[BBox] = []
@@ -265,10 +265,15 @@ def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: floa
     return out_l, out_ls
 
 
-def _stroke_widths(text: np.ndarray, boxes: list[BBox]) -> list[float]:
-    """Mean stroke width (px) of the ink in each box: twice the mean distance
-    from an ink pixel to the paper.  Bold type has wider strokes."""
-    dist = cv2.distanceTransform((text > 0).astype(np.uint8), cv2.DIST_L2, 3)
+def _ink_depth(text: np.ndarray) -> np.ndarray:
+    """Distance from each ink pixel to the paper (0 on paper)."""
+    return cv2.distanceTransform((text > 0).astype(np.uint8), cv2.DIST_L2, 3)
+
+
+def _stroke_widths(dist: np.ndarray, boxes: list[BBox]) -> list[float]:
+    """Mean stroke width (px) of the ink in each box, from the map of
+    :func:`_ink_depth`: twice the mean depth of its ink pixels.  Bold type
+    has wider strokes."""
     out = []
     for b in boxes:
         sub = dist[b.top:b.bottom, b.x0:b.x1]
@@ -886,8 +891,9 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
         if below is not None:
             fixed.append(BBox(below[2], below[0], below[3], below[1]))
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
-    fixed, lines_of = _split_type_changes(fixed, lines_of, em, text)
-    regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, fixed))
+    depth = _ink_depth(text)  # one distance map for both stroke measurements
+    fixed, lines_of = _split_type_changes(fixed, lines_of, em, depth)
+    regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(depth, fixed))
     regions = _join_headline_pieces(regions, text)
     regions = _join_line_fragments(regions, em)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -62,6 +63,10 @@ def _draw_text_page(c: canvas.Canvas, plan: PagePlan, per_char: bool) -> None:
         name, bold = _pdf_font(t.font)
         size = t.size * s
         y = H - t.baseline * s
+        # text state (Tc, Tr) is part of the graphics state and outlives ET:
+        # each line gets its own q/Q so its spacing and render mode never
+        # reach the lines drawn after it
+        c.saveState()
         to = c.beginText()
         to.setFont(name, size)
         if bold:
@@ -75,19 +80,68 @@ def _draw_text_page(c: canvas.Canvas, plan: PagePlan, per_char: bool) -> None:
                     to.textOut(ch)
                     cx += pdfmetrics.stringWidth(ch, name, size)
         else:
-            sep = "" if t.font.startswith("zh") else " "
-            line = sep.join(d for _, d, _ in t.runs)
-            x0 = t.runs[0][2] * s
-            last = t.runs[-1]
-            x1 = (last[2] * s) + pdfmetrics.stringWidth(last[1], name, size)
-            natural = pdfmetrics.stringWidth(line, name, size)
-            if len(line) > 1 and len(t.runs) > 1:
-                to.setCharSpace(max(-0.2 * size, (x1 - x0 - natural) / (len(line) - 1)))
-            to.setTextOrigin(x0, y)
-            to.textOut(line)
+            _line_string(c, to, name, size, y, [(d, x * s) for _, d, x in t.runs],
+                         "" if t.font.startswith("zh") else " ")
         c.drawText(to)
-        if bold:
-            c.setLineWidth(1)
+        c.restoreState()
+
+
+#: largest distance (points) between a run's position on the page and where
+#: uniform letter spacing (``Tc``) would put it, for a line drawn with Tc
+_TC_TOLERANCE = 0.25
+
+
+def _line_string(c: canvas.Canvas, to: object, name: str, size: float, y: float,
+                 runs: list[tuple[str, float]], sep: str) -> None:
+    """Draw one printed line as one string, every run where the page has it.
+
+    ``runs``: (text, x) with x in points; ``sep`` is printed between runs
+    (a space between Latin words, nothing between CJK characters).  When
+    uniform letter spacing puts every run where the page has it (a CJK line
+    spaced out to the measure) the line is one ``Tj`` with ``Tc``; otherwise
+    (justified Latin text, narrow punctuation set in a full CJK cell) it is
+    one ``TJ`` with position adjustments, as layout programs write it.
+    """
+    line = sep.join(d for d, _ in runs)
+    x0 = runs[0][1]
+    width = pdfmetrics.stringWidth
+    if len(runs) > 1 and len(line) > 1:
+        tc = ((runs[-1][1] + width(runs[-1][0], name, size)) - x0 - width(line, name, size)) / (len(line) - 1)
+        pos, n, dev = x0, 0, 0.0
+        for k, (d, x) in enumerate(runs):
+            if k:
+                pos += width(sep, name, size) + tc * len(sep)
+                n += len(sep)
+            dev = max(dev, abs(pos - x))
+            pos += width(d, name, size) + tc * len(d)
+            n += len(d)
+        if dev <= _TC_TOLERANCE and tc >= -0.2 * size:
+            to.setCharSpace(tc)  # type: ignore[attr-defined]
+            to.setTextOrigin(x0, y)  # type: ignore[attr-defined]
+            to.textOut(line)  # type: ignore[attr-defined]
+            return
+    to.setTextOrigin(x0, y)  # type: ignore[attr-defined]
+    font = pdfmetrics.getFont(name)
+    ops: list[str] = []
+    arr: list[str] = []
+    cur = x0
+    for k, (d, x) in enumerate(runs):
+        text = d + (sep if k < len(runs) - 1 else "")
+        adj = (x - cur) * 1000.0 / size
+        if abs(adj) > 0.01:
+            arr.append(fp_str(-adj))  # TJ numbers are thousandths of an em, positive moves left
+        for subset, chunk in font.splitString(text, c._doc):  # type: ignore[attr-defined]
+            if subset != to._curSubset:  # type: ignore[attr-defined]
+                if arr:
+                    ops.append(f"[{' '.join(arr)}] TJ")
+                    arr = []
+                ops.append(f"{font.getSubsetInternalName(subset, c._doc)} {fp_str(size)} Tf")  # type: ignore[attr-defined]
+                to._curSubset = subset  # type: ignore[attr-defined]
+            arr.append(f"({c._escape(chunk)})")
+        cur = x + width(text, name, size)
+    if arr:
+        ops.append(f"[{' '.join(arr)}] TJ")
+    to._code.append(" ".join(ops))  # type: ignore[attr-defined]
 
 
 def _draw_image_page(c: canvas.Canvas, image: np.ndarray, dpi: int) -> None:
@@ -175,4 +229,38 @@ def make_pdf_fixtures(out: Path, seed: int, langs: list[str], scanned: bool = Tr
             gt = build_gt(path.name, lang, gt_pages, gt_articles)
             write_gt(gt, out, stem, "".join(extracted))
             written += [path, out / f"{stem}.gt.json", out / f"{stem}.gt.txt"]
+    return written
+
+
+def make_born_digital_set(out: Path, count: int, seed: int, langs: list[str] | None = None,
+                          columns: list[int] | None = None) -> list[Path]:
+    """``count`` one-page born-digital PDFs with ground truth, for held-out
+    evaluation: PDF ``i`` gets seed ``seed + i`` and rotates through the
+    languages, the column counts and both string modes (one string per
+    character, one per line) so that every combination occurs.  Writes
+    ``<stem>.pdf``, ``<stem>.gt.json`` and ``<stem>.gt.txt``; returns the PDFs."""
+    from .fonts import FontBook
+    from .generator import build_gt, write_gt
+    from .layout import PageSpec, compose_page
+
+    langs = langs or ["zh", "en"]
+    columns = columns or [3, 4, 5, 6]
+    out.mkdir(parents=True, exist_ok=True)
+    fb = FontBook()
+    written: list[Path] = []
+    for i in range(count):
+        s = seed + i
+        lang = langs[i % len(langs)]
+        per_char = (i // len(langs)) % 2 == 0
+        cols = columns[(i // (2 * len(langs)) + i) % len(columns)]
+        stem = f"{lang}-{cols}col-pdf-{'chars' if per_char else 'lines'}-s{s}"
+        plan, gt_page, extracted = compose_page(PageSpec(language=lang, columns=cols), s, fb=fb)
+        gp = dict(gt_page)
+        articles = gp.pop("articles")
+        gp.update(number=1, degradation="clean", skew=0.0, dpi=plan.dpi, pdf_kind="born-digital",
+                  pdf_text="per-char" if per_char else "per-line")
+        path = out / f"{stem}.pdf"
+        write_pdf([("born-digital", plan, None, plan.dpi)], path, per_char=per_char)
+        write_gt(build_gt(path.name, lang, [gp], articles), out, stem)
+        written.append(path)
     return written

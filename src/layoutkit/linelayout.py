@@ -173,10 +173,11 @@ class _Cutter:
             if x0 < (rx0 + rx1) / 2 < x1 and min(ry1, y1) - max(ry0, y0) >= 0.6 * h
         )
         vr = [x for x in vr if not any(i.x0 < x < i.x1 for i in items)]
+        vr = self._centred_heads(items, vr)
         if vr:
             return self._split_v(items, vr, depth)
         gutters = [(a + b) / 2 for a, b in vgaps if b - a >= 0.5 * em]
-        gutters = self._wide_pieces(items, gutters, 2.0 * em)
+        gutters = self._centred_heads(items, self._wide_pieces(items, gutters, 2.0 * em))
         if gutters:
             return self._split_v(items, gutters, depth)
 
@@ -190,6 +191,53 @@ class _Cutter:
         if steps:
             return self._split_h(items, steps, depth)
         return [items]
+
+    def _centred_heads(self, items: list[_Item], cuts: list[float]) -> list[float]:
+        """Drop the vertical cuts that would part a headline from a column it
+        is centred over.  A headline centred over its article's columns may
+        be shorter than they are wide, leaving a gutter from top to bottom
+        beside it.  The columns beside it whose tops have no display type of
+        their own and start below the headline's top belong to it when the
+        headline is centred (within half an em) over them together with its
+        own piece; of several such spans (a headline centred over five
+        columns is centred over the middle three as well) the widest."""
+        if not cuts:
+            return cuts
+        em = self.em
+        bounds = [float("-inf"), *sorted(cuts), float("inf")]
+        pieces = [[i for i in items if a <= (i.x0 + i.x1) / 2 < b] for a, b in zip(bounds, bounds[1:])]
+        if any(not p for p in pieces):
+            return cuts
+        tops = [min(i.top for i in p) for p in pieces]
+        ext = [(min(i.x0 for i in p), max(i.x1 for i in p)) for p in pieces]
+
+        def heads(k: int) -> list[_Item]:
+            return [i for i in pieces[k] if i.ref >= 0 and self.is_display(i) and i.top <= tops[k] + 0.5 * em]
+
+        joined: set[int] = set()  # cut k lies between pieces k and k + 1
+        for k in range(len(pieces)):
+            hs = [i for i in heads(k) if self.is_head(i)]
+            if not hs:
+                continue
+            hx0, hx1 = min(i.x0 for i in hs), max(i.x1 for i in hs)
+            htop = min(i.top for i in hs)
+            centre = (hx0 + hx1) / 2
+
+            best: tuple[int, int] | None = None
+            lo = k
+            while lo > 0 and not heads(lo - 1) and tops[lo - 1] >= htop:
+                lo -= 1
+            hi = k
+            while hi < len(pieces) - 1 and not heads(hi + 1) and tops[hi + 1] >= htop:
+                hi += 1
+            for a in range(lo, k + 1):
+                for b in range(k, hi + 1):
+                    if (a, b) != (k, k) and abs(centre - (ext[a][0] + ext[b][1]) / 2) <= 0.5 * em and (
+                            best is None or b - a > best[1] - best[0]):
+                        best = (a, b)
+            if best is not None:
+                joined.update(range(best[0], best[1]))
+        return [c for k, c in enumerate(sorted(cuts)) if k not in joined]
 
     def _head_below(self, items: list[_Item], y: float) -> bool:
         """A headline line starts within half an em below ``y``."""
@@ -409,9 +457,25 @@ def _decks(regions: list[Region], groups: list[tuple[BBox, list[Line]]], em: flo
         near = 0 <= nxt.bbox.top - r.bbox.bottom <= 1.5 * em
         inside = r.bbox.overlap_x(nxt.bbox) >= 0.8 * r.bbox.width
         short = all(ln.bbox.width < 0.85 * nxt.bbox.width for ln in ls)
-        if len(ls) <= 3 and size >= 0.95 * em and near and inside and short:
+        # a kicker set in its own type (larger than the body, or bold) may be
+        # wider than a headline broken into lines of large type, when it
+        # opens its column (the white between articles above it)
+        own = (size > STYLE_STEP * em or all(_line_bold(ln) for ln in ls)) and _opens(regions, r, em)
+        if len(ls) <= 3 and size >= 0.95 * em and near and inside and (short or own):
             out[k] = Region(r.bbox, BlockKind.HEADLINE, r.line_boxes)
     return out
+
+
+def _opens(regions: list[Region], r: Region, em: float) -> bool:
+    """Nothing is printed above ``r`` in its column within 1.5 em (the white
+    between two articles), or what is right above it is a rule or a running
+    header."""
+    cands = [o for o in regions if o is not r and o.bbox.bottom <= r.bbox.top + 1
+             and o.bbox.overlap_x(r.bbox) > 0.3 * min(o.bbox.width, r.bbox.width)]
+    if not cands:
+        return True
+    a = max(cands, key=lambda o: o.bbox.bottom)
+    return r.bbox.top - a.bbox.bottom >= 1.5 * em or a.kind in (BlockKind.HEADER, BlockKind.RULE)
 
 
 def _median(values: list[float]) -> float:

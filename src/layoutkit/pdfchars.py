@@ -34,6 +34,10 @@ HEI_TOKENS = ("hei", "gothic", "黑")
 #: code points skipped at extraction (pdfium also generates these between words/lines)
 _SPACES = frozenset({0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009, 0x200B})
 
+#: outline width, as a fraction of the font size, from which filled and
+#: stroked text is a faked bold (a hairline stroke does not thicken a glyph)
+FAKE_BOLD_STROKE = 0.01
+
 #: largest page side accepted, in PDF points (the PDF limit is 14,400 pt)
 MAX_PAGE_POINTS = 14_400.0
 
@@ -49,6 +53,9 @@ class PdfChar:
     base font name without the ``ABCDEF+`` subset prefix.  ``unmapped``: the
     font had no Unicode mapping for the glyph.  ``invisible``: text render
     mode 3 (OCR layers).  ``index``: position in pdfium's text order.
+    ``stroked``: filled and stroked (render mode 2 or 6) with an outline of
+    at least :data:`FAKE_BOLD_STROKE` of the font size -- a bold weight faked
+    from a regular face (common in CJK PDFs, whose fonts seldom have a bold).
     """
 
     text: str
@@ -61,6 +68,7 @@ class PdfChar:
     invisible: bool
     unmapped: bool
     index: int
+    stroked: bool = False
 
     @property
     def cx(self) -> float:
@@ -178,7 +186,7 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
 
     chars: list[PdfChar] = []
     fonts: dict[str, bool] = {}
-    obj_info: dict[int, tuple[str, bool, float]] = {}
+    obj_info: dict[int, tuple[str, bool, float, bool]] = {}
     mat = raw.FS_MATRIX()
     name_buf = ctypes.create_string_buffer(512)
     flags = ctypes.c_int()
@@ -216,14 +224,21 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
                 obj = get_obj(tp, i)
                 got = raw.FPDFText_GetFontInfo(tp, i, name_buf, len(name_buf), ctypes.byref(flags))
                 fname = strip_subset(name_buf.value.decode("utf-8", "replace")) if got else ""
-                invisible = bool(obj) and raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
+                mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else -1
+                invisible = mode == raw.FPDF_TEXTRENDERMODE_INVISIBLE
                 if obj and fname not in fonts:
                     font = raw.FPDFTextObj_GetFont(obj)
                     fonts[fname] = bool(font) and bool(raw.FPDFFont_GetIsEmbedded(font))
                 size = float(raw.FPDFText_GetFontSize(tp, i))
                 if raw.FPDFText_GetMatrix(tp, i, ctypes.byref(mat)):
                     size *= abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
-                info = (fname, invisible, size * frame.k)
+                stroked = False
+                if mode in (raw.FPDF_TEXTRENDERMODE_FILL_STROKE, raw.FPDF_TEXTRENDERMODE_FILL_STROKE_CLIP):
+                    sw = ctypes.c_float()
+                    # line width in user space, as the size (points, CTM scale ignored)
+                    if raw.FPDFPageObj_GetStrokeWidth(obj, ctypes.byref(sw)):
+                        stroked = sw.value >= FAKE_BOLD_STROKE * size
+                info = (fname, invisible, size * frame.k, stroked)
                 obj_info[key] = info
             if unrotated:
                 x0, x1 = (rect.left - fl) * k, (rect.right - fl) * k
@@ -237,7 +252,7 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
                 text = chr(cp) if cp else "\ufffd"
             except ValueError:
                 text, unmapped = "\ufffd", True
-            chars.append(PdfChar(text, x0, top, x1, bottom, info[2], info[0], info[1], unmapped, i))
+            chars.append(PdfChar(text, x0, top, x1, bottom, info[2], info[0], info[1], unmapped, i, info[3]))
     finally:
         textpage.close()
 

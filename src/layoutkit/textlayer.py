@@ -233,7 +233,7 @@ def _vertical_flags(chars: Sequence[PdfChar]) -> list[bool]:
 def _items(chars: Sequence[PdfChar], vertical: bool, bold_of: dict[str, bool]) -> list[_Item]:
     out = []
     for c in chars:
-        b = bold_of.get(c.font, False)
+        b = bold_of.get(c.font, False) or c.stroked
         if vertical:
             out.append(_Item(c.top, -c.x1, c.bottom, -c.x0, max(c.x1 - c.x0, 0.1), c, b))
         else:
@@ -355,6 +355,14 @@ class _RowIndex:
             return 1
         return 0
 
+    def frames(self, r: int, left: float, right: float, tol: float) -> bool:
+        """Row ``r`` has text ending at ``left`` and text starting at
+        ``right`` (within ``tol``) and none in between: it is framed by the
+        two column edges of a channel."""
+        st, en = self.starts[r], self.ends[r]
+        j = bisect.bisect_left(st, right - tol)  # first interval starting near or after right
+        return (j < len(st) and abs(st[j] - right) <= tol and j > 0 and abs(en[j - 1] - left) <= tol)
+
 
 def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, float, float, float]]) -> list[list[_Item]]:
     """Cut a row at column gutters: gaps with a rule in them, gaps that
@@ -400,15 +408,30 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
                 c0, c1 = index.clearest(near, lo, hi, min(0.3 * em, gap))
                 mid, half = (c0 + c1) / 2, min(0.15 * em, (c1 - c0) / 2)
                 tol = max(2.0, 0.2 * em)
-                free = blocked = 0
+                free = blocked = framed = other = 0
+                wide_channel = c1 - c0 >= 0.5 * em and (c0 > lo + tol or c1 < hi - tol)
                 for j in near:
                     same = abs(index.ems[j] - em) <= 0.1 * em
                     st = index.state(j, mid - half, mid + half, em, (lo, hi, tol) if same else None)
                     free += st == 1
                     blocked += st == -1
+                    other += st == -1 and not same
+                    if same and wide_channel and st != -1 and index.frames(j, c0, c1, tol):
+                        framed += 1
                 # a wide gap is a gutter unless the lines around run through
                 # it (a justified line with a few, very wide spaces)
                 cut = (free >= 2 and free >= 3 * blocked) or (gap > 1.8 * em and blocked == 0)
+                if not cut:
+                    # Only rows of the same type can show a river of word
+                    # spaces; a row in other type across the channel (a
+                    # caption or deck set over two columns) weighs one row.
+                    # When the row's own gap is wider than the channel (a
+                    # short last line beside an indented first line), the
+                    # column edges are the channel's: rows with text ending
+                    # at its left side and starting at its right side (a word
+                    # space lines up with the channel in one row at most)
+                    support = max(free, framed)
+                    cut = support >= 2 and support >= 3 * (blocked - other) + other
         if cut:
             segs.append([cur])
         else:
@@ -464,12 +487,16 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
     """Words (Latin runs, single CJK characters) and the line text."""
     is_cjk_char = _is_cjk
     em = _median([t.em for t in seg])
-    gaps = [_cell_gap(a, b, em) for a, b in zip(seg, seg[1:], strict=False)]
+    # narrow punctuation in a line of CJK text sits in a full cell, also
+    # where it stands next to other punctuation (”“, ”。)
+    cjk_line = 2 * sum(_is_cjk(t.ch.text) for t in seg) > len(seg)
+    gaps = [_cell_gap(a, b, em, cjk_line) for a, b in zip(seg, seg[1:], strict=False)]
     if len(seg) > 2:
         # a gap clearly wider than the line's usual (justified) spacing is a
         # printed space, even where the PDF has no space glyph (one string per
-        # character: pdfium drops lone spaces)
-        limit = _median(gaps) + 0.25 * em
+        # character: pdfium drops lone spaces).  The usual spacing is never
+        # below zero (the cells of narrow punctuation overlap their neighbours)
+        limit = _median([max(0.0, g) for g in gaps]) + 0.2 * em
         for t, g in zip(seg[1:], gaps, strict=True):
             if g > limit:
                 t.space_before = True
@@ -518,8 +545,8 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
     gaps_before = [0.0]
     for a, b in zip(groups, groups[1:], strict=False):
         k = pos[id(b[0])]
-        gaps_before.append(gaps[k - 1] if k > 0 and seg[k - 1] is a[-1] else _cell_gap(a[-1], b[0], em))
-    text = _join_frame(words, gaps_before, em, spaced)
+        gaps_before.append(gaps[k - 1] if k > 0 and seg[k - 1] is a[-1] else _cell_gap(a[-1], b[0], em, cjk_line))
+    text = _join_frame(words, gaps_before, em, spaced, cjk_line)
     box = BBox(min(w.bbox.x0 for w in words), min(w.bbox.top for w in words),
                max(w.bbox.x1 for w in words), max(w.bbox.bottom for w in words))
     return Line(text, box, tuple(words), confidence)
@@ -538,29 +565,36 @@ def _narrow_punct(t: _Item, em: float) -> float:
     return max(0.0, 0.9 * em - (t.X1 - t.X0))
 
 
-def _cell_gap(a: _Item, b: _Item, em: float) -> float:
+def _is_punct(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P")
+
+
+def _cell_gap(a: _Item, b: _Item, em: float, cjk_line: bool = False) -> float:
     """White between two consecutive items along the line, not counting the
-    empty part of the em cell of narrow punctuation next to CJK text (a
-    compositor sets “ and ” in a full cell; that white is not a space)."""
+    empty part of the em cell of narrow punctuation next to CJK text or in a
+    line of CJK text (a compositor sets “ and ” in a full cell; that white
+    is not a space)."""
     gap = b.X0 - a.X1
-    if _is_cjk(a.ch.text) or _is_cjk(b.ch.text):
+    if cjk_line or _is_cjk(a.ch.text) or _is_cjk(b.ch.text):
         gap -= _narrow_punct(a, em) + _narrow_punct(b, em)
     return gap
 
 
 def _join_frame(words: Sequence[Word], gaps: Sequence[float], em: float,
-                spaced: Sequence[bool] = ()) -> str:
+                spaced: Sequence[bool] = (), cjk_line: bool = False) -> str:
     """:func:`layoutkit.textutil.join_words` with the gaps measured along the
     line in the writing frame (so it serves vertical lines too; ``gaps[i]``
     is the white before word ``i``, see :func:`_cell_gap`): no space
     between CJK words unless the printed gap exceeds half an em, one space
     between Latin words.  ``spaced[i]``: a space was printed before word
-    ``i`` (kept, e.g. "记者 吴梦婷" in a byline)."""
+    ``i`` (kept, e.g. "记者 吴梦婷" in a byline).  In a line of CJK text
+    (``cjk_line``) two punctuation marks (”“) are joined like CJK."""
     is_cjk_char = _is_cjk
     out = [words[0].text]
     for i, w in enumerate(words[1:], start=1):
         left = out[-1]
-        if left and (is_cjk_char(left[-1]) or is_cjk_char(w.text[0])):
+        if left and (is_cjk_char(left[-1]) or is_cjk_char(w.text[0]) or (
+                cjk_line and _is_punct(left[-1]) and _is_punct(w.text[0]))):
             printed = (i < len(spaced) and spaced[i]) or gaps[i] > 0.5 * em
             out.append((" " if printed else "") + w.text)
         else:

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def _convert(args: tuple[str, str, str]) -> dict:
-    page, lang, outdir = args
+def _convert(args: tuple[str, str, str, str]) -> dict:
+    page, lang, outdir, engine = args
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     from layoutkit import ConvertOptions
     from layoutkit.export import write_outputs
@@ -38,7 +38,7 @@ def _convert(args: tuple[str, str, str]) -> dict:
 
     stem = Path(page).name.split(".")[0]
     t0 = time.perf_counter()
-    doc = convert_file(page, ConvertOptions(languages=lang, threads=1))
+    doc = convert_file(page, ConvertOptions(languages=lang, threads=1, engine=engine))
     wall = time.perf_counter() - t0
     write_outputs(doc, outdir, stem, ["txt", "json"])
     stages: dict[str, float] = defaultdict(float)
@@ -55,6 +55,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "fixtures.json")
+    ap.add_argument("--engine", default="tesseract", help="OCR engine: tesseract, rapidocr, auto")
     ap.add_argument("--keep", type=Path, help="keep outputs in this folder")
     args = ap.parse_args()
 
@@ -71,7 +72,7 @@ def main() -> int:
     tasks = []
     for p in pages:
         gt = json.loads((pages_dir / (p.name.split(".")[0] + ".gt.json")).read_text())
-        tasks.append((str(p), "eng" if gt.get("language") == "en" else "chi_sim+eng", str(outdir)))
+        tasks.append((str(p), "eng" if gt.get("language") == "en" else "chi_sim+eng", str(outdir), args.engine))
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         runs = list(pool.map(_convert, tasks))

@@ -495,6 +495,58 @@ def line_boxes(binary: np.ndarray, box: BBox, em: float) -> list[BBox]:
     return [lb for lb in merged if lb.height >= 0.3 * em]
 
 
+def _extend_line_ends(regions: list[Region], ink: np.ndarray, em: float) -> list[Region]:
+    """Give each text line back the thin glyphs at its ends.
+
+    Lines and blocks are found on a mask without slivers, so a line loses a
+    thin glyph at either end: a line-end hyphen or full stop, a CJK comma or
+    full stop, an opening quote, a final l.  Cropped without them, the line
+    is read without them (a hyphen comes out as "." or not at all, a CJK
+    line loses its last comma).  Each line box is widened over ``ink`` (page
+    pixels, every glyph, rules removed) while the ink continues within
+    0.45 em of the line's end, never into another region and never by more
+    than 1.5 em."""
+    if not regions:
+        return regions
+    h, w = ink.shape
+    reach, gap = int(em * 1.5), max(2, int(em * 0.45))
+    others = [r.bbox for r in regions]
+    out: list[Region] = []
+    for idx, r in enumerate(regions):
+        if not r.line_boxes or r.vertical:
+            out.append(r)
+            continue
+        near = [ob for j, ob in enumerate(others) if j != idx and ob.overlap_y(r.bbox) > 0
+                and ob.x0 < r.bbox.x1 + reach and ob.x1 > r.bbox.x0 - reach]
+        new: list[BBox] = []
+        for lb in r.line_boxes:
+            lo, hi = max(0, lb.x0 - reach), min(w, lb.x1 + reach)
+            for ob in near:
+                if ob.overlap_y(lb) > 0:
+                    if ob.x1 <= lb.x0:
+                        lo = max(lo, ob.x1)
+                    elif ob.x0 >= lb.x1:
+                        hi = min(hi, ob.x0)
+            cols = ink[lb.top:lb.bottom, lo:hi].any(axis=0)
+            x0, x1 = lb.x0, lb.x1
+            last = x1
+            for x in range(lb.x1, hi):
+                if cols[x - lo]:
+                    last = x1 = x + 1
+                elif x - last >= gap:
+                    break
+            last = x0
+            for x in range(lb.x0 - 1, lo - 1, -1):
+                if cols[x - lo]:
+                    last = x0 = x
+                elif last - x > gap:
+                    break
+            new.append(BBox(x0, lb.top, x1, lb.bottom) if (x0, x1) != (lb.x0, lb.x1) else lb)
+        bbox = BBox.enclosing([r.bbox] + new)
+        out.append(replace(r, bbox=bbox, line_boxes=tuple(new)))
+    return out
+
+
 # ---------------------------------------------------------------- classify
 
 
@@ -867,6 +919,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
     text = _remove_rule_remnants(text, em)
+    ink = text  # every glyph, thin ones too (for the ends of the lines)
     text = _drop_slivers(text, em)
     mask = text.copy()
     for p in photos:
@@ -896,6 +949,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(depth, fixed))
     regions = _join_headline_pieces(regions, text)
     regions = _join_line_fragments(regions, em)
+    regions = _extend_line_ends(regions, ink, em)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
     columns = _columns(body, w, em)
     regions = [replace(r, column=c, span=s) for r in regions for c, s in [_assign_columns(r.bbox, columns)]]

@@ -17,6 +17,8 @@ Cut order in a region (the first rule that applies wins, then recursion):
    articles under its headlines); when no such gap opens with a headline
    and a gutter runs through the whole region, the gutter is cut first
    (white between a caption and the body of one article is no new row);
+   when some gaps open with a headline and others do not, only the first
+   are cut here and the others are judged inside each row of articles;
 3. a band of display type (headline, or a deck larger than the body) on top
    of the region that owns every column below it (no gutter of the body runs
    through a gap of the band);
@@ -143,7 +145,12 @@ class _Cutter:
             if b - a >= 1.5 * em or (b - a >= 0.8 * em and self._head_below(items, b))
         ]
         strong = [(a + b) / 2 for a, b in strong_gaps]
-        if strong and not any(self._head_below(items, b) for _, b in strong_gaps):
+        headed = [(a + b) / 2 for a, b in strong_gaps if self._head_below(items, b)]
+        if headed and len(headed) < len(strong):
+            # rows of articles first: the other gaps are judged inside each
+            # row, where a gutter may run beside them top to bottom
+            return self._split_h(items, headed, depth)
+        if strong and not headed:
             # white between blocks of one article (a caption over the body,
             # a short article beside) is no row of articles: no headline
             # opens the part below, and a gutter runs top to bottom

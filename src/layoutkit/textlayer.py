@@ -383,6 +383,9 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
         return []
     segs: list[list[_Item]] = [[items[0]]]
     em = row.em
+    # word spaces of the row: a justified line with very few words spreads
+    # its white evenly over them, a gutter stands out from them
+    spaces = sorted(g for g in (b.X0 - a.X1 for a, b in zip(items, items[1:], strict=False)) if g > 0.15 * em)
     for prev, cur in zip(items, items[1:], strict=False):
         gap = cur.X0 - prev.X1
         cut = False
@@ -408,35 +411,58 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
                 c0, c1 = index.clearest(near, lo, hi, min(0.3 * em, gap))
                 mid, half = (c0 + c1) / 2, min(0.15 * em, (c1 - c0) / 2)
                 tol = max(2.0, 0.2 * em)
-                free = blocked = framed = other = 0
+                free = blocked = framed = other = free_same = 0
                 wide_channel = c1 - c0 >= 0.5 * em and (c0 > lo + tol or c1 < hi - tol)
                 for j in near:
                     same = abs(index.ems[j] - em) <= 0.1 * em
                     st = index.state(j, mid - half, mid + half, em, (lo, hi, tol) if same else None)
                     free += st == 1
+                    free_same += st == 1 and same
                     blocked += st == -1
                     other += st == -1 and not same
                     if same and wide_channel and st != -1 and index.frames(j, c0, c1, tol):
                         framed += 1
                 # a wide gap is a gutter unless the lines around run through
                 # it (a justified line with a few, very wide spaces)
-                cut = (free >= 2 and free >= 3 * blocked) or (gap > 1.8 * em and blocked == 0)
+                cut = (free >= 2 and free >= 3 * blocked) or (
+                    gap > 1.8 * em and blocked == 0 and not _evenly_spread(spaces, gap))
                 if not cut:
-                    # Only rows of the same type can show a river of word
-                    # spaces; a row in other type across the channel (a
-                    # caption or deck set over two columns) weighs one row.
-                    # When the row's own gap is wider than the channel (a
-                    # short last line beside an indented first line), the
-                    # column edges are the channel's: rows with text ending
-                    # at its left side and starting at its right side (a word
-                    # space lines up with the channel in one row at most)
-                    support = max(free, framed)
+                    # Column edges in rows of the same type outweigh a row in
+                    # other type across the channel (a caption or deck set
+                    # over two columns), which weighs one row.  When the
+                    # row's own gap is wider than the channel (a short last
+                    # line beside an indented first line), the column edges
+                    # are the channel's: rows with text ending at its left
+                    # side and starting at its right side (a word space lines
+                    # up with the channel in one row at most)
+                    support = max(free_same, framed)
                     cut = support >= 2 and support >= 3 * (blocked - other) + other
+                if not cut and blocked == other and c1 - c0 >= 0.5 * em:
+                    # too few rows around to tell (two lines under a photo):
+                    # the page's column grid, rows of the same type anywhere
+                    # on the page framed by the same two column edges
+                    grid = 0
+                    for j in range(len(index.ycs)):
+                        if j != ri and abs(index.ems[j] - em) <= 0.1 * em and index.frames(j, c0, c1, tol):
+                            grid += 1
+                            if grid >= 3:
+                                cut = True
+                                break
         if cut:
             segs.append([cur])
         else:
             segs[-1].append(cur)
     return segs
+
+
+def _evenly_spread(spaces: list[float], gap: float) -> bool:
+    """``gap`` is one of the row's word ``spaces`` (sorted, writing-frame
+    pixels) and no wider than twice the median of the others: the white of
+    a justified line spread over few word spaces, not a gutter."""
+    others = list(spaces)
+    if gap in others:
+        others.remove(gap)
+    return bool(others) and gap <= 2.0 * _median(others)
 
 
 def _size_change(a: _Item, b: _Item, gap: float) -> bool:

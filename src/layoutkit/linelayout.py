@@ -203,11 +203,13 @@ class _Cutter:
         """Drop the vertical cuts that would part a headline from a column it
         is centred over.  A headline centred over its article's columns may
         be shorter than they are wide, leaving a gutter from top to bottom
-        beside it.  The columns beside it whose tops have no display type of
-        their own and start below the headline's top belong to it when the
+        beside it.  The columns beside it whose tops have no display type
+        (nor bold or larger type) of their own and start below the
+        headline's top belong to it when the
         headline is centred (within half an em) over them together with its
-        own piece; of several such spans (a headline centred over five
-        columns is centred over the middle three as well) the widest."""
+        own piece, and it is not set flush with either edge of its own
+        piece; of several such spans (a headline centred over five columns
+        is centred over the middle three as well) the widest."""
         if not cuts:
             return cuts
         em = self.em
@@ -219,7 +221,10 @@ class _Cutter:
         ext = [(min(i.x0 for i in p), max(i.x1 for i in p)) for p in pieces]
 
         def heads(k: int) -> list[_Item]:
-            return [i for i in pieces[k] if i.ref >= 0 and self.is_display(i) and i.top <= tops[k] + 0.5 * em]
+            """Lines at the top of piece ``k`` set in display type, or in
+            any type other than the body's (a small bold headline)."""
+            return [i for i in pieces[k] if i.ref >= 0 and i.top <= tops[k] + 0.5 * em
+                    and (self.is_display(i) or i.bold or i.size > STYLE_STEP * em)]
 
         joined: set[int] = set()  # cut k lies between pieces k and k + 1
         for k in range(len(pieces)):
@@ -229,6 +234,9 @@ class _Cutter:
             hx0, hx1 = min(i.x0 for i in hs), max(i.x1 for i in hs)
             htop = min(i.top for i in hs)
             centre = (hx0 + hx1) / 2
+            flush = max(2.0, 0.1 * em)
+            if hx0 - ext[k][0] <= flush or ext[k][1] - hx1 <= flush:
+                continue  # set flush with its column: not centred over a span
 
             best: tuple[int, int] | None = None
             lo = k
@@ -360,7 +368,7 @@ def segment_lines(
     strokes = [1.0 + float(2 * sum(_line_bold(ln) for ln in g[1]) > len(g[1])) if g[1] else 0.0 for g in groups]
     hr_page = [r for r in rules if r.width >= r.height]
     regions = classify(boxes, lines_of, photos, width, height, hr_page, sizes=leaf_sizes, strokes=strokes)
-    regions = _second_captions(regions)
+    regions = _second_captions(regions, em)
     regions = _opening_subheads(regions, groups, em)
     regions = _decks(regions, groups, em)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]
@@ -378,11 +386,13 @@ def segment_lines(
     return blocks
 
 
-def _second_captions(regions: list[Region]) -> list[Region]:
+def _second_captions(regions: list[Region], em: float) -> list[Region]:
     """A caption sits right under its photo: a text leaf that
     :func:`layoutkit.layout.classify` called a caption because a photo ends
     a little above it, but with another text leaf in between (a byline under
-    the caption), is body text."""
+    the caption), or further below it than another caption of the same
+    photo (the first body lines of a column beside that caption), is body
+    text."""
     out = list(regions)
     for k, r in enumerate(out):
         if r.kind != BlockKind.CAPTION:
@@ -396,7 +406,14 @@ def _second_captions(regions: list[Region]) -> list[Region]:
                 and o.bbox.overlap_x(r.bbox) > 0
                 for o in regions
             )
-            if between:
+            # a photo has one caption: the text nearest under it; a leaf
+            # further down beside that caption starts the body
+            nearer = any(
+                o is not r and o.kind == BlockKind.CAPTION and o.bbox.overlap_x(p.bbox) > 0
+                and p.bbox.bottom - 1 <= o.bbox.top < r.bbox.top - 0.5 * em
+                for o in regions
+            )
+            if between or nearer:
                 out[k] = Region(r.bbox, BlockKind.BODY, r.line_boxes)
                 break
     return out
@@ -465,10 +482,12 @@ def _decks(regions: list[Region], groups: list[tuple[BBox, list[Line]]], em: flo
         inside = r.bbox.overlap_x(nxt.bbox) >= 0.8 * r.bbox.width
         short = all(ln.bbox.width < 0.85 * nxt.bbox.width for ln in ls)
         # a kicker set in its own type (larger than the body, or bold) may be
-        # wider than a headline broken into lines of large type, when it
-        # opens its column (the white between articles above it)
-        own = (size > STYLE_STEP * em or all(_line_bold(ln) for ln in ls)) and _opens(regions, r, em)
-        if len(ls) <= 3 and size >= 0.95 * em and near and inside and (short or own):
+        # wider than a headline broken into lines of large type (and stand
+        # out beyond it), when it opens its column (the white between
+        # articles above it)
+        own = ((size > STYLE_STEP * em or all(_line_bold(ln) for ln in ls)) and _opens(regions, r, em)
+               and r.bbox.overlap_x(nxt.bbox) >= 0.8 * min(r.bbox.width, nxt.bbox.width))
+        if len(ls) <= 3 and size >= 0.95 * em and near and ((inside and short) or own):
             out[k] = Region(r.bbox, BlockKind.HEADLINE, r.line_boxes)
     return out
 

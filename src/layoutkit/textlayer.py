@@ -425,7 +425,9 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
                 # a wide gap is a gutter unless the lines around run through
                 # it (a justified line with a few, very wide spaces)
                 cut = (free >= 2 and free >= 3 * blocked) or (
-                    gap > 1.8 * em and blocked == 0 and not _evenly_spread(spaces, gap))
+                    gap > 1.8 * em and blocked == 0
+                    and not (gap < 3.0 * em and not _is_cjk(prev.ch.text) and not _is_cjk(cur.ch.text)
+                             and _evenly_spread(spaces, gap)))
                 if not cut:
                     # Column edges in rows of the same type outweigh a row in
                     # other type across the channel (a caption or deck set
@@ -458,7 +460,9 @@ def _split_row(row: _Row, ri: int, index: _RowIndex, rules: list[tuple[float, fl
 def _evenly_spread(spaces: list[float], gap: float) -> bool:
     """``gap`` is one of the row's word ``spaces`` (sorted, writing-frame
     pixels) and no wider than twice the median of the others: the white of
-    a justified line spread over few word spaces, not a gutter."""
+    a justified line of Latin text spread over few word spaces, not a
+    gutter (the caller asks only for gaps between Latin letters under three
+    ems: CJK text justifies by letter spacing, and no word space is wider)."""
     others = list(spaces)
     if gap in others:
         others.remove(gap)

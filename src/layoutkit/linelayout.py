@@ -35,6 +35,7 @@ columns of vertical text read right to left.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -260,17 +261,21 @@ class _Cutter:
 
     def _size_steps(self, items: list[_Item], hgaps: list[tuple[float, float]]) -> list[float]:
         """Gaps between rows whose type sizes differ by more than :data:`SIZE_STEP`."""
+        lines = [i for i in items if i.ref >= 0]
+        # ties: the first line in ``items`` order, on both sides
+        by_bottom = [lines[k] for k in sorted(range(len(lines)), key=lambda k: (lines[k].bottom, -k))]
+        by_top = sorted(lines, key=lambda i: i.top)
+        bottoms = [i.bottom for i in by_bottom]
+        tops = [i.top for i in by_top]
         out = []
         for a, b in hgaps:
-            above = [i.size for i in items if i.bottom <= a and i.ref >= 0]
-            below = [i.size for i in items if i.top >= b and i.ref >= 0]
-            if not above or not below:
+            ka = bisect.bisect_right(bottoms, a)  # lines ending at or above the gap
+            kb = bisect.bisect_left(tops, b)  # lines starting at or below it
+            if ka == 0 or kb == len(tops):
                 out.append((a + b) / 2)  # a photo above or below
                 continue
             # the rows next to the gap
-            last = max((i for i in items if i.bottom <= a and i.ref >= 0), key=lambda i: i.bottom)
-            nxt = min((i for i in items if i.top >= b and i.ref >= 0), key=lambda i: i.top)
-            if _style_step(last, nxt):
+            if _style_step(by_bottom[ka - 1], by_top[kb]):
                 out.append((a + b) / 2)
         return out
 

@@ -256,8 +256,7 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
     finally:
         textpage.close()
 
-    rules, images, image_area, first_image_idx = _page_objects(page, frame, width, height)
-    first_text_idx = _first_text_object(page) if first_image_idx >= 0 else -1
+    rules, images, image_area, first_image_idx, first_text_idx = _page_objects(page, frame, width, height)
     text_before = first_image_idx >= 0 and 0 <= first_text_idx <= first_image_idx
     return PdfPageData(
         number, width, height, dpi, rotation, tuple(chars), tuple(rules), tuple(images),
@@ -265,28 +264,69 @@ def extract_page(page: object, number: int, dpi: int, path: Path | str = "") -> 
     )
 
 
-def _page_objects(page: object, frame: _Frame, width: int, height: int) -> tuple[list[BBox], list[BBox], float, int]:
+def _walk_objects(page: object, max_depth: int = 3) -> list[tuple[int, object]]:
+    """(type, raw FPDF_PAGEOBJECT) of the page's path, image and text
+    objects in painting order, descending into form XObjects up to
+    ``max_depth`` levels -- the traversal of pypdfium2's ``get_objects``,
+    without a helper object per page object (a page set one string per
+    character holds thousands of text objects)."""
+    import pypdfium2.raw as raw
+
+    want = (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT)
+    form_t = raw.FPDF_PAGEOBJ_FORM
+    get_type = raw.FPDFPageObj_GetType
+    out: list[tuple[int, object]] = []
+
+    def walk(count: int, get: object, parent: object, level: int) -> None:
+        for i in range(count):
+            obj = get(parent, i)  # type: ignore[operator]
+            if not obj:
+                continue
+            t = get_type(obj)
+            if t in want:
+                out.append((t, obj))
+            elif t == form_t and level < max_depth - 1:
+                n = raw.FPDFFormObj_CountObjects(obj)
+                if n > 0:
+                    walk(n, raw.FPDFFormObj_GetObject, obj, level + 1)
+
+    praw = page.raw  # type: ignore[attr-defined]
+    n = raw.FPDFPage_CountObjects(praw)
+    if n > 0:
+        walk(n, raw.FPDFPage_GetObject, praw, 0)
+    return out
+
+
+def _page_objects(page: object, frame: _Frame, width: int, height: int,
+                  ) -> tuple[list[BBox], list[BBox], float, int, int]:
     """Rules (thin paths, edges of stroked boxes) and images, in page pixels;
-    the largest image's page fraction and its object index (-1 if none)."""
+    the largest image's page fraction and its index among the path and
+    image objects (-1 if none); and the index, in the same count, of the
+    first text object (-1 if none)."""
     import pypdfium2.raw as raw
 
     rules: list[BBox] = []
     images: list[BBox] = []
-    best_area, best_idx = 0.0, -1
+    best_area, best_idx, first_text = 0.0, -1, -1
     page_area = float(width * height)
     k = frame.k
     thin, long_ = 3.0 * k, 18.0 * k  # 3 pt thick, 18 pt long
-    objs = page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE), max_depth=3)  # type: ignore[attr-defined]
-    for idx, obj in enumerate(objs):
-        try:
-            left, bottom, right, top = obj.get_pos() if hasattr(obj, "get_pos") else obj.get_bounds()
-        except Exception:  # noqa: BLE001 - a broken object is skipped, not fatal
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    idx = -1
+    for t, obj in _walk_objects(page):
+        if t == raw.FPDF_PAGEOBJ_TEXT:
+            if first_text < 0:
+                first_text = idx + 1
             continue
-        x0, y0, x1, y1 = frame.rect(left, bottom, right, top)
+        idx += 1
+        if not raw.FPDFPageObj_GetBounds(obj, *refs):
+            continue  # a broken object is skipped, not fatal
+        x0, y0, x1, y1 = frame.rect(left.value, bottom.value, right.value, top.value)
         bb = _clip_box(x0, y0, x1, y1, width, height)
         if bb is None:
             continue
-        if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+        if t == raw.FPDF_PAGEOBJ_IMAGE:
             images.append(bb)
             if bb.area > best_area:
                 best_area, best_idx = float(bb.area), idx
@@ -294,14 +334,14 @@ def _page_objects(page: object, frame: _Frame, width: int, height: int) -> tuple
         if (bb.height <= thin and bb.width >= long_) or (bb.width <= thin and bb.height >= long_):
             rules.append(bb)
         elif bb.width >= long_ and bb.height >= long_ and _is_stroked_box(obj):
-            t = max(1, int(k))
+            w = max(1, int(k))
             rules.extend([
-                BBox(bb.x0, bb.top, bb.x1, min(bb.bottom, bb.top + t)),
-                BBox(bb.x0, max(bb.top, bb.bottom - t), bb.x1, bb.bottom),
-                BBox(bb.x0, bb.top, min(bb.x1, bb.x0 + t), bb.bottom),
-                BBox(max(bb.x0, bb.x1 - t), bb.top, bb.x1, bb.bottom),
+                BBox(bb.x0, bb.top, bb.x1, min(bb.bottom, bb.top + w)),
+                BBox(bb.x0, max(bb.top, bb.bottom - w), bb.x1, bb.bottom),
+                BBox(bb.x0, bb.top, min(bb.x1, bb.x0 + w), bb.bottom),
+                BBox(max(bb.x0, bb.x1 - w), bb.top, bb.x1, bb.bottom),
             ])
-    return rules, images, (best_area / page_area if page_area else 0.0), best_idx
+    return rules, images, (best_area / page_area if page_area else 0.0), best_idx, first_text
 
 
 def _is_stroked_box(obj: object) -> bool:
@@ -310,22 +350,8 @@ def _is_stroked_box(obj: object) -> bool:
 
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     try:
-        if not raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke)):  # type: ignore[attr-defined]
+        if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
             return False
-        return bool(stroke.value) and not fill.value and raw.FPDFPath_CountSegments(obj.raw) <= 6  # type: ignore[attr-defined]
+        return bool(stroke.value) and not fill.value and raw.FPDFPath_CountSegments(obj) <= 6
     except Exception:  # noqa: BLE001
         return False
-
-
-def _first_text_object(page: object) -> int:
-    """Index (in the same traversal as :func:`_page_objects`) of the first
-    text object, or -1.  Used to tell text painted under a page image."""
-    import pypdfium2.raw as raw
-
-    objs = page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT), max_depth=3)  # type: ignore[attr-defined]
-    seen = 0
-    for obj in objs:
-        if obj.type == raw.FPDF_PAGEOBJ_TEXT:
-            return seen
-        seen += 1
-    return -1

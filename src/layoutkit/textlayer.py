@@ -489,8 +489,8 @@ def _is_cjk(ch: str) -> bool:
     cp = ord(ch[0]) if ch else 0
     if cp < 0x2E80:
         return False
-    if 0x4E00 <= cp <= 0x9FFF:
-        return True
+    if 0x4E00 <= cp <= 0x9FFF or 0x3000 <= cp <= 0x303F or 0xFF00 <= cp <= 0xFFEF:
+        return True  # ideographs, CJK punctuation, full-width forms
     return is_cjk_char(ch)
 
 
@@ -515,24 +515,30 @@ def _clean(text: str) -> str:
 
 def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_bad: bool) -> Line | None:
     """Words (Latin runs, single CJK characters) and the line text."""
-    is_cjk_char = _is_cjk
     em = _median([t.em for t in seg])
+    flags = [_is_cjk(t.ch.text) for t in seg]
     # narrow punctuation in a line of CJK text sits in a full cell, also
     # where it stands next to other punctuation (”“, ”。)
-    cjk_line = 2 * sum(_is_cjk(t.ch.text) for t in seg) > len(seg)
-    gaps = [_cell_gap(a, b, em, cjk_line) for a, b in zip(seg, seg[1:], strict=False)]
+    cjk_line = 2 * sum(flags) > len(seg)
+    # _cell_gap for every neighbouring pair, with each item's values once
+    narrow = [_narrow_punct(t, em) for t in seg]
+    gaps = [
+        (b.X0 - a.X1) - ((narrow[k] + narrow[k + 1]) if cjk_line or flags[k] or flags[k + 1] else 0.0)
+        for k, (a, b) in enumerate(zip(seg, seg[1:], strict=False))
+    ]
     if len(seg) > 2:
         # a gap clearly wider than the line's usual (justified) spacing is a
         # printed space, even where the PDF has no space glyph (one string per
         # character: pdfium drops lone spaces).  The usual spacing is never
         # below zero (the cells of narrow punctuation overlap their neighbours)
-        limit = _median([max(0.0, g) for g in gaps]) + 0.2 * em
+        limit = _median([g if g > 0.0 else 0.0 for g in gaps]) + 0.2 * em
         for t, g in zip(seg[1:], gaps, strict=True):
             if g > limit:
                 t.space_before = True
     inferred = len(seg) > 2  # word spaces were inferred from the gaps above
     groups: list[list[_Item]] = []
     last_i = len(seg) - 1
+    last_cjk = False
     for k, t in enumerate(seg):
         if t.ch.text in BREAK_HYPHENS:
             if k != last_i:
@@ -540,15 +546,16 @@ def _segment_to_line(seg: list[_Item], vertical: bool, confidence: float, drop_b
             t.ch = replace(t.ch, text="-")  # the line-end hyphen as printed
         if drop_bad and is_bad_char(t.ch):
             continue
-        cjk = is_cjk_char(t.ch.text)
-        if groups and not cjk and not t.space_before:
+        cjk = flags[k]
+        if groups and not cjk and not t.space_before and not last_cjk:
             last = groups[-1][-1]
             # letters of a word: no space printed or inferred between them
             # (letter-spaced justified lines have wide letter gaps)
-            if not is_cjk_char(last.ch.text) and (inferred or t.X0 - last.X1 < 0.2 * em):
+            if inferred or t.X0 - last.X1 < 0.2 * em:
                 groups[-1].append(t)
                 continue
         groups.append([t])
+        last_cjk = cjk
     if not groups:
         return None
     words: list[Word] = []

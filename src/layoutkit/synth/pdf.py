@@ -232,35 +232,41 @@ def make_pdf_fixtures(out: Path, seed: int, langs: list[str], scanned: bool = Tr
     return written
 
 
+def make_born_digital_pdf(out: Path, lang: str, cols: int, seed: int, per_char: bool) -> Path:
+    """One one-page born-digital PDF of the page composed from ``seed``
+    (language ``lang``, ``cols`` columns, one string per character or per
+    line) with its ground truth: ``<stem>.pdf``, ``<stem>.gt.json`` and
+    ``<stem>.gt.txt`` in ``out``.  Returns the PDF path."""
+    from .fonts import FontBook
+    from .generator import build_gt, write_gt
+    from .layout import PageSpec, compose_page
+
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{lang}-{cols}col-pdf-{'chars' if per_char else 'lines'}-s{seed}"
+    plan, gt_page, _ = compose_page(PageSpec(language=lang, columns=cols), seed, fb=FontBook())
+    gp = dict(gt_page)
+    articles = gp.pop("articles")
+    gp.update(number=1, degradation="clean", skew=0.0, dpi=plan.dpi, pdf_kind="born-digital",
+              pdf_text="per-char" if per_char else "per-line")
+    path = out / f"{stem}.pdf"
+    write_pdf([("born-digital", plan, None, plan.dpi)], path, per_char=per_char)
+    write_gt(build_gt(path.name, lang, [gp], articles), out, stem)
+    return path
+
+
 def make_born_digital_set(out: Path, count: int, seed: int, langs: list[str] | None = None,
                           columns: list[int] | None = None) -> list[Path]:
     """``count`` one-page born-digital PDFs with ground truth, for held-out
     evaluation: PDF ``i`` gets seed ``seed + i`` and rotates through the
     languages, the column counts and both string modes (one string per
-    character, one per line) so that every combination occurs.  Writes
-    ``<stem>.pdf``, ``<stem>.gt.json`` and ``<stem>.gt.txt``; returns the PDFs."""
-    from .fonts import FontBook
-    from .generator import build_gt, write_gt
-    from .layout import PageSpec, compose_page
-
+    character, one per line) so that every combination occurs (see
+    :func:`make_born_digital_pdf`).  Returns the PDFs."""
     langs = langs or ["zh", "en"]
     columns = columns or [3, 4, 5, 6]
-    out.mkdir(parents=True, exist_ok=True)
-    fb = FontBook()
     written: list[Path] = []
     for i in range(count):
-        s = seed + i
         lang = langs[i % len(langs)]
         per_char = (i // len(langs)) % 2 == 0
         cols = columns[(i // (2 * len(langs)) + i) % len(columns)]
-        stem = f"{lang}-{cols}col-pdf-{'chars' if per_char else 'lines'}-s{s}"
-        plan, gt_page, extracted = compose_page(PageSpec(language=lang, columns=cols), s, fb=fb)
-        gp = dict(gt_page)
-        articles = gp.pop("articles")
-        gp.update(number=1, degradation="clean", skew=0.0, dpi=plan.dpi, pdf_kind="born-digital",
-                  pdf_text="per-char" if per_char else "per-line")
-        path = out / f"{stem}.pdf"
-        write_pdf([("born-digital", plan, None, plan.dpi)], path, per_char=per_char)
-        write_gt(build_gt(path.name, lang, [gp], articles), out, stem)
-        written.append(path)
+        written.append(make_born_digital_pdf(out, lang, cols, seed + i, per_char))
     return written

@@ -202,3 +202,30 @@ def test_narrow_printed_space_in_cjk_line_is_kept() -> None:
         cells.append((ch, x, 38.0))
         x += 38.0
     assert _cjk_line(cells) == "本报讯（记者 张可馨）据介绍"
+
+
+@pytest.mark.parametrize("body_stroked", [False, True])
+def test_faked_bold_marks_weight_only_against_an_unstroked_body(body_stroked: bool) -> None:
+    """Fill+stroke text is bold when the body is filled only; when the body
+    is stroked as well (a producer that strokes all text, or leaves the
+    stroke on after a headline), the stroke says nothing about weight."""
+    from dataclasses import replace as dc_replace
+
+    from layoutkit.pdfchars import PdfPageData
+    from layoutkit.textlayer import build_lines
+
+    chars: list[PdfChar] = []
+    for row, (text, size, stroked) in enumerate([("气象部门发布预警", 60.0, True)] + [
+            ("本报讯记者从市气象台获悉", 38.0, body_stroked)] * 4):
+        top = 100.0 + row * 80.0
+        for i, ch in enumerate(text):
+            c = PdfChar(ch, 100.0 + i * size, top, 100.0 + (i + 1) * size, top + size, size, "WenQuanYiZenHei",
+                        False, False, len(chars))
+            chars.append(dc_replace(c, stroked=stroked))
+    data = PdfPageData(1, 1200, 800, 300, 0, tuple(chars), (), (), (("WenQuanYiZenHei", True),), 0.0, False)
+    lines, _ = build_lines(data)
+    head = [ln for ln in lines if ln.text.startswith("气象")]
+    body = [ln for ln in lines if ln.text.startswith("本报")]
+    assert len(head) == 1 and len(body) == 4
+    assert all(w.bold for w in head[0].words) is (not body_stroked)
+    assert not any(w.bold for ln in body for w in ln.words)

@@ -230,10 +230,13 @@ def _vertical_flags(chars: Sequence[PdfChar]) -> list[bool]:
     return [(v > h) if (v or h) else default for v, h in zip(vv, hv, strict=True)]
 
 
-def _items(chars: Sequence[PdfChar], vertical: bool, bold_of: dict[str, bool]) -> list[_Item]:
+def _items(chars: Sequence[PdfChar], vertical: bool, bold_of: dict[str, bool],
+           stroke_bold: bool = True) -> list[_Item]:
+    """Characters in the writing frame; bold by font name, or by a faked
+    bold outline when ``stroke_bold``."""
     out = []
     for c in chars:
-        b = bold_of.get(c.font, False) or c.stroked
+        b = bold_of.get(c.font, False) or (stroke_bold and c.stroked)
         if vertical:
             out.append(_Item(c.top, -c.x1, c.bottom, -c.x0, max(c.x1 - c.x0, 0.1), c, b))
         else:
@@ -651,6 +654,10 @@ def build_lines(data: PdfPageData, *, drop_bad: bool = False, confidence: float 
     body_font = by_font.most_common(1)[0][0] if by_font else ""
     body_hei = is_hei_name(body_font)
     bold_of = {f: is_bold_name(f) or (is_hei_name(f) and not body_hei) for f in by_font}
+    # a faked bold (fill+stroke) marks weight only when the body is not set
+    # that way too (some producers stroke all text, or leave the stroke on)
+    n_visible = sum(by_font.values())
+    stroke_bold = 2 * sum(1 for c in chars if c.stroked and not c.text.isspace()) <= n_visible
     vflags = _vertical_flags(chars)
     lines: list[Line] = []
     vert: list[bool] = []
@@ -658,7 +665,7 @@ def build_lines(data: PdfPageData, *, drop_bad: bool = False, confidence: float 
         sel = [c for c, v in zip(chars, vflags, strict=True) if v == vertical]
         if not sel:
             continue
-        items = _items(sel, vertical, bold_of)
+        items = _items(sel, vertical, bold_of, stroke_bold)
         rows = _rows(items)
         index = _RowIndex(rows)
         rules = []

@@ -16,7 +16,7 @@ from .layout import PageLayout, Region
 from .model import BBox, Block, BlockKind, Line
 from .options import ConvertOptions
 from .preprocess import Prepared
-from .textutil import is_cjk_text, join_words_at_gaps
+from .textutil import FULL_HALF, HALF_FULL, is_cjk_text, join_words_at_gaps
 
 log = logging.getLogger("layoutkit.recognize")
 
@@ -119,17 +119,58 @@ def printed_gaps(binary: np.ndarray, box: BBox) -> tuple[list[tuple[int, int]], 
         return [], 0.0
     # the em is the height of the ink (engines' line boxes run taller)
     em = max(4, int(ink_mask.any(axis=1).sum()))
-    gaps: list[tuple[int, int]] = []
+    runs: list[tuple[int, int]] = []
     start = None
     for x in range(int(ink[0]), int(ink[-1]) + 1):
         if not cols[x]:
             if start is None:
                 start = x
         elif start is not None:
-            if x - start > 0.4 * em:
-                gaps.append((box.x0 + start, box.x0 + x))
+            runs.append((start, x))
             start = None
+    # a justified CJK line spreads its glyphs evenly: white the whole line
+    # shares is letter spacing, not spaces; only what a gap has beyond it
+    # is measured
+    spacing = 0.0
+    if len(runs) >= 4:
+        spacing = max(0.0, float(np.median([b - a for a, b in runs])) - 0.12 * em)
+    gaps = [(box.x0 + a + int(spacing / 2), box.x0 + b - int(spacing / 2))
+            for a, b in runs if b - a - spacing > 0.4 * em]
     return gaps, float(em)
+
+
+_CJK_MARK = re.compile(r"(?<=[\u3400-\u9fff])([,;:!?，；：！？])(?=[\u3400-\u9fff]|$)")
+
+
+def consistent_mark_width(blocks: list[Block]) -> list[Block]:
+    """One width for the commas and stops of a page's CJK text.
+
+    Whether a mark was printed full-width is read per mark from the white
+    beside it; blur, a heavy scan or a justified line can fill or widen
+    that white for a few marks.  A page is set in one style, so when at
+    least three quarters of its marks after a CJK character (before another
+    or at a line end) are full-width, the rest are too, and the other way
+    round."""
+    counts = {"full": 0, "half": 0}
+    for b in blocks:
+        for ln in b.lines:
+            if is_cjk_text(ln.text):
+                for m in _CJK_MARK.finditer(ln.text):
+                    counts["full" if m.group(1) in HALF_FULL.values() else "half"] += 1
+    total = counts["full"] + counts["half"]
+    if total < 4 or max(counts.values()) < 0.75 * total or min(counts.values()) == 0:
+        return blocks
+    to_full = counts["full"] > counts["half"]
+    table = HALF_FULL if to_full else FULL_HALF
+
+    def fix(text: str) -> str:
+        return _CJK_MARK.sub(lambda m: table.get(m.group(1), m.group(1)), text)
+
+    out = []
+    for b in blocks:
+        lines = tuple(replace(ln, text=fix(ln.text)) if is_cjk_text(ln.text) else ln for ln in b.lines)
+        out.append(replace(b, lines=lines) if lines != b.lines else b)
+    return out
 
 
 def recognize_page(prep: Prepared, layout: PageLayout, engine: OcrEngine, opts: ConvertOptions,
@@ -147,4 +188,4 @@ def recognize_page(prep: Prepared, layout: PageLayout, engine: OcrEngine, opts: 
         lang = "zh" if is_cjk_text(text) else "en"
         bbox = BBox.enclosing([region.bbox] + [ln.bbox for ln in lines])
         blocks.append(Block(bid, region.kind, bbox, tuple(lines), region.column, region.span, lang, region.vertical))
-    return blocks
+    return consistent_mark_width(blocks)

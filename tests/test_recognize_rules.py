@@ -1,0 +1,85 @@
+"""Rules of the recognition step that work on measured geometry and on the
+page's text, without an OCR engine: printed gaps in justified CJK lines,
+one punctuation width per page, the thin glyphs at the ends of lines."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from layoutkit.layout import Region, _extend_line_ends
+from layoutkit.model import BBox, Block, BlockKind, Line, Word
+from layoutkit.recognize import consistent_mark_width, printed_gaps
+
+
+def _line_image(xs: list[int], em: int = 30, width: int = 600) -> tuple[np.ndarray, BBox]:
+    """A binary strip (ink 255) with one em-square glyph starting at each x."""
+    img = np.zeros((em + 10, width), np.uint8)
+    for x in xs:
+        cv2.rectangle(img, (x + 2, 5), (x + em - 3, 5 + em - 1), 255, thickness=3)
+    return img, BBox(0, 0, width, em + 10)
+
+
+def test_letter_spaced_cjk_line_has_no_printed_spaces() -> None:
+    # a justified line: every glyph 0.45 em apart -- letter spacing, not spaces
+    em = 30
+    xs = [i * int(em * 1.45) for i in range(8)]
+    img, box = _line_image(xs, em)
+    gaps, measured = printed_gaps(img, box)
+    assert measured >= em - 2
+    assert gaps == []
+    # the same line with one real space among the spread glyphs
+    xs2 = xs[:4] + [x + int(em * 0.8) for x in xs[4:]]
+    img2, box2 = _line_image(xs2, em, 700)
+    gaps2, _ = printed_gaps(img2, box2)
+    assert len(gaps2) == 1
+    g0, g1 = gaps2[0]
+    assert xs2[3] + em - 3 <= g0 + 1 and g1 <= xs2[4] + 3
+
+
+def test_tight_cjk_line_keeps_a_printed_space() -> None:
+    em = 30
+    xs = [i * em for i in range(4)] + [4 * em + 18 + i * em for i in range(4)]
+    img, box = _line_image(xs, em)
+    gaps, _ = printed_gaps(img, box)
+    assert len(gaps) == 1
+
+
+def _block(texts: list[str]) -> Block:
+    lines = tuple(Line(t, BBox(0, 40 * i, 300, 40 * i + 30), (Word(t, BBox(0, 40 * i, 300, 40 * i + 30)),))
+                  for i, t in enumerate(texts))
+    return Block("b1", BlockKind.BODY, BBox(0, 0, 300, 40 * len(texts)), lines)
+
+
+def test_page_marks_follow_the_page_majority() -> None:
+    blk = _block(["会议强调，全区上下要统一思想，", "持续推动经济实现质的有效提升，", "接到预警后,城市管理部门", "提前预置抢险队伍；对低洼路段"])
+    out = consistent_mark_width([blk])
+    text = "\n".join(ln.text for ln in out[0].lines)
+    assert "," not in text and "接到预警后，城市管理部门" in text
+    # the other way round: a page set with half-width marks keeps them
+    blk = _block(["会议强调,全区上下要统一思想,", "持续推动经济,实现质的有效提升,", "接到预警后，城市管理部门"])
+    text = "\n".join(ln.text for ln in consistent_mark_width([blk])[0].lines)
+    assert "，" not in text
+    # Latin text and numbers are left alone; no majority, no change
+    blk = _block(["Prices rose 1,200 points, he said;", "会议强调，全区上下", "接到预警后,城市管理"])
+    text = "\n".join(ln.text for ln in consistent_mark_width([blk])[0].lines)
+    assert "1,200 points, he said;" in text and "会议强调，" in text and "后,城" in text
+
+
+def test_line_ends_get_their_thin_glyphs_back() -> None:
+    # a line whose last glyph (a hyphen) was dropped from the layout mask
+    ink = np.zeros((100, 400), np.uint8)
+    ink[20:50, 10:200] = 255                # the words
+    ink[33:37, 206:218] = 255               # a hyphen just after them
+    ink[20:50, 330:390] = 255               # the next column, beyond a gutter
+    line = BBox(10, 20, 200, 50)
+    other = Region(BBox(330, 20, 390, 50), BlockKind.BODY, (BBox(330, 20, 390, 50),))
+    regions = [Region(BBox(10, 20, 200, 50), BlockKind.BODY, (line,)), other]
+    out = _extend_line_ends(regions, ink, em=30.0)
+    assert out[0].line_boxes[0].x1 == 218 and out[0].bbox.x1 == 218
+    assert out[1].line_boxes[0] == BBox(330, 20, 390, 50)
+    # ink further than half an em away (the next column) is never taken
+    ink2 = ink.copy()
+    ink2[33:37, 206:218] = 0
+    out = _extend_line_ends(regions, ink2, em=30.0)
+    assert out[0].line_boxes[0].x1 == 200

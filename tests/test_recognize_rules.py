@@ -83,3 +83,47 @@ def test_line_ends_get_their_thin_glyphs_back() -> None:
     ink2[33:37, 206:218] = 0
     out = _extend_line_ends(regions, ink2, em=30.0)
     assert out[0].line_boxes[0].x1 == 200
+
+
+def test_bracket_pairs_match() -> None:
+    from layoutkit.recognize import pair_brackets
+
+    assert pair_brackets("本报讯〈记者 王建国）气象专家") == "本报讯（记者 王建国）气象专家"
+    assert pair_brackets("本报讯（记者 王建国)气象专家") == "本报讯（记者 王建国）气象专家"
+    assert pair_brackets("新华社电(记者 周文博)本届") == "新华社电(记者 周文博)本届"
+    assert pair_brackets("收录于〈诗经〉一书") == "收录于〈诗经〉一书"
+    assert pair_brackets("只有一半（没有闭合") == "只有一半（没有闭合"
+
+
+def test_one_gibberish_line_does_not_turn_a_chinese_block_latin() -> None:
+    from layoutkit.options import ConvertOptions
+    from layoutkit.recognize import _LineReader
+
+    class Scripted:
+        """An engine that answers from a script: per call, the languages asked."""
+
+        name = "scripted"
+
+        def __init__(self) -> None:
+            self.calls: list[str] = []
+
+        def recognize(self, image: np.ndarray, languages: str, timeout: float = 0.0, *,
+                      vertical: bool = False, single_line: bool = False) -> list[Line]:
+            self.calls.append(languages)
+            n = len(self.calls)
+            if int(image[0, 0]) == 1:  # the gibberish line: Latin reading more confident
+                text, conf = ("Pia. AE ASAD", 65.0) if "eng" in languages else ("牙滩、生态补水", 60.0)
+            else:
+                text, conf = ("生态环境部门负责人表示", 90.0) if "eng" not in languages else ("ZB RMT", 30.0)
+            box = BBox(0, 0, 100, 30)
+            return [Line(text, box, (Word(text, box, conf),), conf)] if n else []
+
+    eng = Scripted()
+    reader = _LineReader(eng, ConvertOptions(languages="chi_sim+eng"))
+    junk = np.ones((30, 100), np.uint8)
+    clean = np.zeros((30, 100), np.uint8)
+    assert reader.read(junk)[0].text == "Pia. AE ASAD"
+    # the next lines of the block are still read with the CJK model first
+    eng.calls.clear()
+    assert reader.read(clean)[0].text == "生态环境部门负责人表示"
+    assert eng.calls == ["chi_sim"]

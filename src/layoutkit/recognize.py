@@ -76,8 +76,10 @@ class _LineReader:
     line is read with the CJK models first (they read digits and the odd
     Latin word too); when the result is not mostly CJK or is read with low
     confidence, the line is read again with all the models and the more
-    confident reading is kept.  Once a block turns out to be Latin text,
-    its remaining lines go straight to all the models.
+    confident reading is kept.  Once most lines of a block (two at least)
+    turn out to be Latin text, the next lines go to all the models first,
+    and to the CJK models too when that reading is not confident.  (One
+    line read as Latin gibberish never turns a Chinese block Latin.)
     """
 
     def __init__(self, engine: OcrEngine, opts: ConvertOptions) -> None:
@@ -86,22 +88,33 @@ class _LineReader:
         langs = opts.languages.split("+")
         cjk = [lang for lang in langs if lang.split("_vert")[0] in _CJK_LANGS]
         self.cjk = "+".join(cjk) if cjk and len(cjk) < len(langs) else ""
-        self.latin_block = False
+        self.latin_lines = 0
+        self.cjk_lines = 0
+
+    def _count(self, lines: list[Line]) -> list[Line]:
+        if is_cjk_text("".join(ln.text for ln in lines), 0.3):
+            self.cjk_lines += 1
+        else:
+            self.latin_lines += 1
+        return lines
 
     def read(self, image: np.ndarray) -> list[Line]:
         full = self.opts.languages
-        if not self.cjk or self.latin_block:
-            return self.engine.recognize(image, full, self.opts.timeout, single_line=True)
-        got = self.engine.recognize(image, self.cjk, self.opts.timeout, single_line=True)
+        timeout = self.opts.timeout
+        if not self.cjk:
+            return self.engine.recognize(image, full, timeout, single_line=True)
+        if self.latin_lines >= 2 and self.latin_lines > self.cjk_lines:
+            first = self.engine.recognize(image, full, timeout, single_line=True)
+            if _score(first) >= 70 and not is_cjk_text("".join(ln.text for ln in first), 0.3):
+                return self._count(first)
+            other = self.engine.recognize(image, self.cjk, timeout, single_line=True)
+            return self._count(other if _score(other) > _score(first) else first)
+        got = self.engine.recognize(image, self.cjk, timeout, single_line=True)
         text = "".join(ln.text for ln in got)
         if is_cjk_text(text, 0.5) and _score(got) >= 70 and not _LATIN_RUN.search(text):
-            return got
-        again = self.engine.recognize(image, full, self.opts.timeout, single_line=True)
-        if _score(again) > _score(got):
-            if not is_cjk_text("".join(ln.text for ln in again), 0.3):
-                self.latin_block = True
-            return again
-        return got
+            return self._count(got)
+        again = self.engine.recognize(image, full, timeout, single_line=True)
+        return self._count(again if _score(again) > _score(got) else got)
 
 
 def printed_gaps(binary: np.ndarray, box: BBox) -> tuple[list[tuple[int, int]], float]:
@@ -142,6 +155,25 @@ def printed_gaps(binary: np.ndarray, box: BBox) -> tuple[list[tuple[int, int]], 
 _CJK_MARK = re.compile(r"(?<=[\u3400-\u9fff])([,;:!?，；：！？])(?=[\u3400-\u9fff]|$)")
 
 
+_BRACKET_PAIR = re.compile(r"([(（〈])([^()（）〈〉\n]{1,40}?)([)）〉])")
+
+
+def pair_brackets(text: str) -> str:
+    """The two halves of a bracket pair in CJK text match: a round bracket
+    read half-width on one side and full-width on the other is full-width
+    on both (CJK text sets its brackets full-width), and an angle bracket
+    closed by a round one was a round one (``〈`` is the usual misreading of
+    ``（``).  Pairs of one kind and width are left as they are."""
+
+    def fix(m: re.Match[str]) -> str:
+        a, body, b = m.group(1), m.group(2), m.group(3)
+        if (a == "〈") == (b == "〉") and (a == "(") == (b == ")"):
+            return m.group(0)  # （…）, (…) and 〈…〉 as printed
+        return "（" + body + "）"
+
+    return _BRACKET_PAIR.sub(fix, text)
+
+
 def consistent_mark_width(blocks: list[Block]) -> list[Block]:
     """One width for the commas and stops of a page's CJK text.
 
@@ -150,7 +182,7 @@ def consistent_mark_width(blocks: list[Block]) -> list[Block]:
     that white for a few marks.  A page is set in one style, so when at
     least three quarters of its marks after a CJK character (before another
     or at a line end) are full-width, the rest are too, and the other way
-    round."""
+    round.  Bracket pairs are matched up (:func:`pair_brackets`)."""
     counts = {"full": 0, "half": 0}
     for b in blocks:
         for ln in b.lines:
@@ -158,13 +190,13 @@ def consistent_mark_width(blocks: list[Block]) -> list[Block]:
                 for m in _CJK_MARK.finditer(ln.text):
                     counts["full" if m.group(1) in HALF_FULL.values() else "half"] += 1
     total = counts["full"] + counts["half"]
-    if total < 4 or max(counts.values()) < 0.75 * total or min(counts.values()) == 0:
-        return blocks
-    to_full = counts["full"] > counts["half"]
-    table = HALF_FULL if to_full else FULL_HALF
+    follow = total >= 4 and max(counts.values()) >= 0.75 * total
+    table = HALF_FULL if counts["full"] > counts["half"] else FULL_HALF
 
     def fix(text: str) -> str:
-        return _CJK_MARK.sub(lambda m: table.get(m.group(1), m.group(1)), text)
+        if follow:
+            text = _CJK_MARK.sub(lambda m: table.get(m.group(1), m.group(1)), text)
+        return pair_brackets(text)
 
     out = []
     for b in blocks:

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from .model import BBox, BlockKind
-from .preprocess import Prepared
+from .preprocess import Prepared, erase_components, label_components, open_sparse
 
 
 @dataclass(frozen=True)
@@ -54,26 +54,73 @@ class PageLayout:
 
 def find_rules(binary: np.ndarray, em: float, dpi: int = 300) -> tuple[list[BBox], list[BBox]]:
     """Horizontal and vertical printed rules: ink runs at least half an inch
-    (and six ems) long and thin."""
-    h, w = binary.shape
+    (and six ems) long and thin.  ``binary``: ink = 255, paper = 0."""
     em = max(em, 8.0)
     min_len = int(max(em * 6, dpi * 0.5))
     thick = max(2, int(em * 0.35))
     out: list[list[BBox]] = [[], []]
-    for axis, kernel in enumerate(((min_len, 1), (1, min_len))):
-        k = cv2.getStructuringElement(cv2.MORPH_RECT, kernel)
+    for axis in (0, 1):
         # bridge small breaks from noise or scanning before looking for runs
         bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1) if axis == 0 else (1, 3))
-        m = cv2.morphologyEx(cv2.dilate(binary, bridge), cv2.MORPH_OPEN, k)
-        n, _, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
-        for i in range(1, n):
-            x, y, bw, bh = stats[i, :4]
+        for x, y, bw, bh in _line_runs(cv2.dilate(binary, bridge), min_len, horizontal=axis == 0):
             length, width = (bw, bh) if axis == 0 else (bh, bw)
             if length >= min_len and width <= thick * 3:
-                out[axis].append(BBox(int(x), int(y), int(x + bw), int(y + bh)))
+                out[axis].append(BBox(x, y, x + bw, y + bh))
     # (a gap of more than about an em is a real end: the rules of two bands of
     # articles stop at the white between the bands)
     return _join_collinear(out[0], horizontal=True, gap=1.2 * em), _join_collinear(out[1], horizontal=False, gap=1.2 * em)
+
+
+def _line_runs(img: np.ndarray, length: int, horizontal: bool) -> list[tuple[int, int, int, int]]:
+    """Boxes ``(x, y, w, h)`` (pixels of ``img``) of the 8-connected pieces
+    left by opening ``img`` (ink = 255) with a line of ``length`` pixels
+    along the rows (``horizontal``) or the columns: exactly the boxes of a
+    labelling of the whole opened image.
+
+    A line kernel works on each row (column) alone, so only the rows that
+    can hold such a run are opened and labelled, packed together with an
+    empty row between runs of rows that are not neighbours.  A row can hold
+    one only if a copy min-pooled over 8-pixel cells along it has a run of
+    whole ink cells at least half the kernel long (the erosion keeps runs
+    of half a kernel at the image's edges); most text rows have not."""
+    h, w = img.shape
+    cell = 8
+    kp = max(1, (length // 2 - 2 * cell) // cell)  # whole cells in any run that can survive
+    if horizontal:
+        pooled = cv2.resize(img[:, :w // cell * cell], (w // cell, h), interpolation=cv2.INTER_AREA)
+        k = (kp, 1)
+    else:
+        pooled = cv2.resize(img[:h // cell * cell], (w, h // cell), interpolation=cv2.INTER_AREA)
+        k = (1, kp)
+    if pooled.size == 0:
+        cand = np.ones(h if horizontal else w, bool)
+    else:
+        # (a cell is 255 only when all its pixels are ink)
+        full = cv2.erode((pooled == 255).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, k))
+        cand = full.any(axis=1 if horizontal else 0)
+    kernel = (length, 1) if horizontal else (1, length)
+    if cand.mean() > 0.4:
+        _, _, stats = label_components(open_sparse(img, kernel))
+        return [tuple(int(v) for v in st[:4]) for st in stats[1:]]  # type: ignore[misc]
+    if not cand.any():
+        return []
+    pieces: list[np.ndarray] = []
+    index: list[int] = []
+    gap = np.zeros((1, w) if horizontal else (h, 1), img.dtype)
+    for a, b in _runs(cand):
+        pieces += [img[a:b] if horizontal else img[:, a:b], gap]
+        index += list(range(a, b)) + [-1]
+    packed = np.concatenate(pieces, axis=0 if horizontal else 1)
+    _, _, stats = label_components(open_sparse(packed, kernel))
+    out: list[tuple[int, int, int, int]] = []
+    for st in stats[1:]:
+        x, y, bw, bh = (int(v) for v in st[:4])
+        if horizontal:
+            y = index[y]
+        else:
+            x = index[x]
+        out.append((x, y, bw, bh))
+    return out
 
 
 def _join_collinear(rules: list[BBox], horizontal: bool, gap: float) -> list[BBox]:
@@ -106,10 +153,10 @@ def _remove_rule_remnants(text: np.ndarray, em: float) -> np.ndarray:
     thin = max(2, int(em * 0.45))
     out = text
     for along, across in (((1, int(em * 1.5)), (thin + 1, 1)), ((int(em * 3), 1), (1, thin + 1))):
-        runs = cv2.morphologyEx(out, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, along[0]), max(1, along[1]))))
+        runs = open_sparse(out, (max(1, along[0]), max(1, along[1])))
         if not runs.any():
             continue
-        wide = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        wide = open_sparse(runs, across)
         remnant = cv2.subtract(runs, wide)
         if remnant.any():
             out = cv2.subtract(out, remnant)
@@ -120,7 +167,7 @@ def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
     """For layout only: drop specks and hair-thin fragments (broken rules,
     scanner dust).  Thin letters such as l or i go too, which costs nothing:
     the words around them keep the line and the column in place."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
+    n, labels, stats = label_components(text, connectivity=8)
     if n <= 1:
         return text
     w = stats[:, cv2.CC_STAT_WIDTH]
@@ -130,9 +177,7 @@ def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
     drop[0] = False
     if not drop.any():
         return text
-    out = text.copy()
-    out[drop[labels]] = 0
-    return out
+    return erase_components(text, labels, stats, drop)
 
 
 def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarray | None = None,
@@ -153,7 +198,7 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         # cut thin bridges between neighbouring pictures
         ko = max(3, int(em * 1.2 / r))
         dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (ko, ko)))
-        n, _, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=4)
+        n, _, stats = label_components(dark, connectivity=4)
         for i in range(1, n):
             x, y, bw, bh = (int(v) * r for v in stats[i, :4])
             area = int(stats[i, 4]) * r * r
@@ -171,7 +216,7 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         return _merge_boxes([p for p in photos if not _mostly_text(binary, p, em)])
     k = max(3, int(em * 0.6))
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    n, _, stats = label_components(closed, connectivity=8)
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i, :5])
         if bw < 4 * em or bh < 4 * em:

@@ -127,3 +127,41 @@ def test_one_gibberish_line_does_not_turn_a_chinese_block_latin() -> None:
     eng.calls.clear()
     assert reader.read(clean)[0].text == "生态环境部门负责人表示"
     assert eng.calls == ["chi_sim"]
+
+
+def _draw_page() -> np.ndarray:
+    """A band of six columns of Chinese body text: column 1 under its own
+    one-column headline, columns 2-6 under a short headline centred over
+    them that covers only columns 3-5 (grey page, 300 dpi)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 36)
+    big = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 100)
+    img = Image.new("L", (6 * 400 + 100, 1500), 255)
+    d = ImageDraw.Draw(img)
+    text = "会议强调全区上下要切实把思想和行动统一到重要讲话精神上来着力强内需扩开放谋创新促转型" * 3
+    col_x = [50 + i * 400 for i in range(6)]
+    d.text((col_x[0] + 10, 60), "一栏标题", font=ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 80), fill=0)
+    width = 100 * 7  # (no glyph boundary of the headline over a gutter)
+    centre = (col_x[1] + col_x[5] + 360) // 2
+    d.text((centre - width // 2, 60), "县域消费再回暖", font=big, fill=0)
+    for c, x in enumerate(col_x):
+        for i in range(22):
+            k = (c * 22 + i) % 40
+            d.text((x, 200 + i * 54), text[k:k + 10], font=font, fill=0)
+    return np.array(img)
+
+
+def test_headline_centred_over_columns_it_does_not_reach_owns_them() -> None:
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    lay = analyze(preprocess(_draw_page(), 300))
+    heads = [i for i, r in enumerate(lay.regions) if r.kind == BlockKind.HEADLINE]
+    bodies = [(i, r) for i, r in enumerate(lay.regions) if r.kind == BlockKind.BODY]
+    assert len(heads) == 2 and len(bodies) == 6
+    wide = max(heads, key=lambda i: lay.regions[i].bbox.width)
+    col2 = sorted(bodies, key=lambda ir: ir[1].bbox.x0)[1][0]
+    col1 = sorted(bodies, key=lambda ir: ir[1].bbox.x0)[0][0]
+    # column 2 is read after the centred headline, not as the end of column 1's article
+    assert col1 < wide < col2

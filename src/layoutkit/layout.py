@@ -399,6 +399,88 @@ def _piece_height(glyphs: np.ndarray, em: float) -> float:
     return float(hs[order][int(np.searchsorted(cum, cum[-1] / 2))])
 
 
+def _top_band(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int, em: float) -> tuple[int, int, int, int] | None:
+    """The ink of a box down to its first white gap of 0.6 em or more
+    (reduced y0, y1, x0, x1), or None."""
+    t = _trim(mask, y0, y1, x0, x1)
+    if t is None:
+        return None
+    ty0, ty1, tx0, tx1 = t
+    rows = mask[ty0:ty1, tx0:tx1].any(axis=1)
+    gap = next(((a, b) for a, b in _runs(~rows) if b - a >= 0.6 * em), None)
+    if gap is None:
+        return None
+    return _trim(mask, ty0, ty0 + gap[0], tx0, tx1)
+
+
+def _centred_headline_gutters(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int,
+                              gutters: list[int]) -> list[int]:
+    """Gutters to cut, leaving out those inside the columns a headline is
+    centred over.
+
+    A headline set centred over the columns of its article need not reach
+    its outer columns: a short headline over five columns leaves the first
+    of them uncovered, and the gutter beside that column runs from the top
+    of the band to the bottom.  When a piece between gutters opens with a
+    headline (large type) that is off the centre of its own piece by more
+    than 2 em, and adding neighbouring pieces with no headline of their own
+    that start below it brings the centre within 0.75 em, those pieces
+    belong under the headline: the gutters between them are not cut here
+    (the headline band is cut off first one level down).  A headline
+    centred over its own piece takes headless pieces on both sides while it
+    stays centred over them (a short headline over five columns covers the
+    middle three): a headless column left of it would otherwise be read as
+    the end of the article before."""
+    em = cuts.em
+    bounds = [x0] + sorted(gutters) + [x1]
+    pieces = []  # (ink x0, ink x1, ink top, headline band or None)
+    for a, b in zip(bounds, bounds[1:]):
+        t = _trim(mask, y0, y1, a, b)
+        if t is None:
+            pieces.append(None)
+            continue
+        band = _top_band(mask, t[0], t[1], t[2], t[3], em)
+        big = (band is not None and band[1] - band[0] <= 16 * em
+               and _piece_height(cuts.glyphs[band[0]:band[1], band[2]:band[3]], em) >= 1.3 * cuts.line_h)
+        pieces.append((t[2], t[3], t[0], band if big else None))
+    drop: set[int] = set()  # indices into ``gutters`` (sorted) not to cut
+    n = len(pieces)
+    for k, pc in enumerate(pieces):
+        if pc is None or pc[3] is None:
+            continue
+        band = pc[3]
+        centre = (band[2] + band[3]) / 2
+        centred = abs(centre - (pc[0] + pc[1]) / 2) <= 0.75 * em
+        if not centred and abs(centre - (pc[0] + pc[1]) / 2) <= 2 * em:
+            continue
+
+        def headless(j: int, below: int = band[1]) -> bool:
+            q = pieces[j]
+            return q is not None and q[3] is None and q[2] >= below
+
+        best: tuple[float, int, int] | None = None  # (sort key, first piece, last piece)
+        lo = k
+        while lo - 1 >= 0 and headless(lo - 1) and k - lo < 3:
+            lo -= 1
+        hi = k
+        while hi + 1 < n and headless(hi + 1) and hi - k < 3:
+            hi += 1
+        for left in range(lo, k + 1):
+            for right in range(k, hi + 1):
+                if (left, right) == (k, k) or (centred and (left == k or right == k)):
+                    continue
+                span = (pieces[left][0] + pieces[right][1]) / 2  # type: ignore[index]
+                off = abs(centre - span)
+                # off centre: the best centred extension; centred on its own
+                # piece: the widest extension on both sides that stays centred
+                key = -(right - left) if centred else off
+                if off <= 0.75 * em and (best is None or key < best[0]):
+                    best = (key, left, right)
+        if best is not None:
+            drop.update(range(best[1], best[2]))  # gutter i lies between pieces i and i + 1
+    return [g for i, g in enumerate(sorted(gutters)) if i not in drop]
+
+
 def _keep_wide_pieces(cuts: list[int], x0: int, x1: int, min_width: float) -> list[int]:
     """Drop cuts that would leave a piece narrower than ``min_width`` (a
     column is several ems wide; narrower pieces are fragments of a line)."""
@@ -520,7 +602,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= 0.7 * em]
         gutters = _keep_wide_pieces(gutters, x0, x1, 2.5 * em)
         if gutters:
-            return split_v(gutters)
+            return split_v(_centred_headline_gutters(mask, cuts, y0, y1, x0, x1, gutters))
     weak_h = [y0 + (a + b) // 2 for a, b in hgaps if b - a >= 0.8 * em]
     if weak_h:
         return split_h(weak_h)

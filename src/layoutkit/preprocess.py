@@ -94,11 +94,16 @@ def estimate_skew(binary: np.ndarray, max_angle: float = 5.0) -> float:
     sh, sw = small.shape
     centre = (sw / 2.0, sh / 2.0)
 
+    scored: dict[float, float] = {}  # angle -> score: the finer searches repeat a few angles exactly
+
     def score(a: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, a, 1.0)
-        rot = cv2.warpAffine(small, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
-        prof = rot.sum(axis=1, dtype=np.float64)
-        return float(np.var(prof))
+        if a not in scored:
+            m = cv2.getRotationMatrix2D(centre, a, 1.0)
+            rot = cv2.warpAffine(small, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
+            # row sums as exact integers (the same values a float64 sum gives)
+            prof = cv2.reduce(rot, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
+            scored[a] = float(np.var(prof))
+        return scored[a]
 
     best = 0.0
     for step, span in ((0.5, max_angle), (0.1, 0.5), (0.02, 0.1)):

@@ -135,7 +135,7 @@ def test_erase_components_few_and_many(many: bool) -> None:
     n, labels, stats = label_components(img)
     drop = stats[:, cv2.CC_STAT_AREA] < 5
     drop[0] = False
-    assert (drop.sum() > 400) == many
+    assert (drop.sum() * 1000 > labels.size) == many  # both ways of erasing
     ref = img.copy()
     ref[drop[labels]] = 0
     got = erase_components(img, labels, stats, drop)

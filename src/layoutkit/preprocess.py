@@ -201,15 +201,15 @@ def erase_components(image: np.ndarray, labels: np.ndarray, stats: np.ndarray, d
     """A copy of ``image`` with the pixels of the components flagged in
     ``drop`` (bool per label, from :func:`label_components`) set to 0.
 
-    A few components are erased box by box; many through one look-up of the
-    whole label image (which costs the same however many there are)."""
+    Components are erased box by box (about 2 us each) while that is
+    cheaper than one look-up of the whole label image (about 2 ns a pixel,
+    however many components go)."""
     out = image.copy()
     idx = np.flatnonzero(drop)
-    if idx.size > 400:
+    if idx.size * 1000 > labels.size:
         out[drop[labels]] = 0
         return out
-    for i in idx.tolist():
-        x, y, w, h = (int(v) for v in stats[i, :4])
+    for i, (x, y, w, h) in zip(idx.tolist(), stats[idx, :4].tolist()):
         sub = out[y:y + h, x:x + w]
         sub[labels[y:y + h, x:x + w] == i] = 0
     return out

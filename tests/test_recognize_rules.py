@@ -165,3 +165,36 @@ def test_headline_centred_over_columns_it_does_not_reach_owns_them() -> None:
     col1 = sorted(bodies, key=lambda ir: ir[1].bbox.x0)[0][0]
     # column 2 is read after the centred headline, not as the end of column 1's article
     assert col1 < wide < col2
+
+
+def test_bold_byline_is_not_a_headline() -> None:
+    """A byline set bold under a one-column headline is classed by its text."""
+    from layoutkit.layout import PageLayout
+    from layoutkit.options import ConvertOptions
+    from layoutkit.preprocess import preprocess
+    from layoutkit.recognize import recognize_page
+
+    img = np.full((300, 900), 255, np.uint8)
+    img[30:60, 20:420] = 0
+    img[130:160, 20:460] = 0
+    prep = preprocess(img, 300)
+
+    class Reads:
+        """Answers the lines in the order they are asked for."""
+
+        name = "reads"
+
+        def __init__(self, texts: list[str]) -> None:
+            self.texts = texts
+
+        def recognize(self, image: np.ndarray, languages: str, timeout: float = 0.0, *,
+                      vertical: bool = False, single_line: bool = False) -> list[Line]:
+            text = self.texts.pop(0)
+            box = BBox(0, 0, image.shape[1], image.shape[0])
+            return [Line(text, box, (Word(text, box, 95.0),), 95.0)]
+
+    regions = (Region(BBox(20, 30, 420, 60), BlockKind.HEADLINE, (BBox(20, 30, 420, 60),)),
+               Region(BBox(20, 130, 460, 160), BlockKind.HEADLINE, (BBox(20, 130, 460, 160),)))
+    lay = PageLayout(regions, (), (), (), 30.0, 1)
+    blocks = recognize_page(prep, lay, Reads(["By Sarah Goldberg", "Rates Steady Again"]), ConvertOptions(languages="eng"))
+    assert [b.kind for b in blocks] == [BlockKind.BYLINE, BlockKind.HEADLINE]

@@ -277,12 +277,15 @@ def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: floa
     """Split a leaf where its lines change from large type to body type: a
     one-column headline (and deck) set close above its body ends up in one
     leaf with it.  Lines of large type are over 1.25 times the body line
-    height of the page; the split is made when the leaf starts with one to
+    height of the page and 1.1 times its tallest body lines, or bold; the split is made when the leaf starts with one to
     four of them followed by at least two body lines."""
     heights = sorted(lb.height for ls in lines_of for lb in ls)
     if not heights:
         return leaves, lines_of
     body = float(heights[len(heights) // 2])
+    # large type stands above the tallest body lines: Latin lines with both
+    # ascenders and descenders run a quarter taller than the median line
+    tall = max(1.25 * body, 1.1 * float(heights[int(len(heights) * 0.9)]))
     # bold type (a one-column headline hardly larger than the body) by stroke
     stroke: dict[tuple[int, int, int, int], float] = {}
     body_stroke = 0.0
@@ -294,8 +297,8 @@ def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: floa
     out_l: list[BBox] = []
     out_ls: list[list[BBox]] = []
     for lf, ls in zip(leaves, lines_of):
-        big = [lb.height > 1.25 * body or (body_stroke > 0 and stroke.get(lb.as_tuple(), 0.0) > 1.35 * body_stroke)
-               for lb in ls]
+        bold = [body_stroke > 0 and stroke.get(lb.as_tuple(), 0.0) > 1.35 * body_stroke for lb in ls]
+        big = [lb.height > tall or b for lb, b in zip(ls, bold)]
         k = 0
         while k < len(ls) and big[k]:
             k += 1

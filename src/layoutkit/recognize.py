@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .breaks import is_byline
 from .engines import OcrEngine
 from .layout import PageLayout, Region
 from .model import BBox, Block, BlockKind, Line
@@ -219,5 +220,9 @@ def recognize_page(prep: Prepared, layout: PageLayout, engine: OcrEngine, opts: 
         text = "".join(ln.text for ln in lines)
         lang = "zh" if is_cjk_text(text) else "en"
         bbox = BBox.enclosing([region.bbox] + [ln.bbox for ln in lines])
-        blocks.append(Block(bid, region.kind, bbox, tuple(lines), region.column, region.span, lang, region.vertical))
+        kind = region.kind
+        if kind in (BlockKind.HEADLINE, BlockKind.SUBHEAD) and len(lines) <= 2 and is_byline(" ".join(ln.text for ln in lines)):
+            # a byline set bold looks like a one-column headline; its text tells
+            kind = BlockKind.BYLINE
+        blocks.append(Block(bid, kind, bbox, tuple(lines), region.column, region.span, lang, region.vertical))
     return consistent_mark_width(blocks)

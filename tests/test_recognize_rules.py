@@ -198,3 +198,41 @@ def test_bold_byline_is_not_a_headline() -> None:
     lay = PageLayout(regions, (), (), (), 30.0, 1)
     blocks = recognize_page(prep, lay, Reads(["By Sarah Goldberg", "Rates Steady Again"]), ConvertOptions(languages="eng"))
     assert [b.kind for b in blocks] == [BlockKind.BYLINE, BlockKind.HEADLINE]
+
+
+def test_gap_where_only_some_columns_ended_is_not_a_band_boundary() -> None:
+    """An article with a picture over its two columns runs on below a wide
+    gap under the caption; the column beside it ended above the gap.  The
+    article is read whole before the column beside it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+    font = ImageFont.truetype(serif, 30)
+    head = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", 60)
+    img = Image.new("L", (1500, 1700), 255)
+    d = ImageDraw.Draw(img)
+    rng = np.random.default_rng(3)
+    words = "the council said on monday that the new plan would cut costs for families".split()
+
+    def column(x: int, y: int, n: int) -> None:
+        for i in range(n):
+            line = " ".join(rng.choice(words, 3))
+            d.text((x, y + i * 40), line, font=font, fill=0)
+
+    d.text((60, 60), "Study Links Sleep", font=head, fill=0)
+    photo = (rng.random((500, 860)) * 120 + 60).astype(np.uint8)
+    img.paste(Image.fromarray(photo).resize((860, 500)), (60, 170))
+    d.text((60, 690), "Photo: A researcher in the laboratory.", font=font, fill=0)
+    column(60, 800, 18)
+    column(540, 800, 18)
+    d.text((1000, 60), "Rates Steady", font=head, fill=0)
+    column(1000, 170, 12)
+    lay = analyze(preprocess(np.array(img), 300))
+    kinds = [(r.kind, r.bbox) for r in lay.regions]
+    left = [i for i, (_, b) in enumerate(kinds) if b.x1 < 960]
+    right = [i for i, (_, b) in enumerate(kinds) if b.x0 > 960]
+    assert left and right
+    assert max(left) < min(right) or max(right) < min(left)

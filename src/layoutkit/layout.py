@@ -402,6 +402,18 @@ def _piece_height(glyphs: np.ndarray, em: float) -> float:
     return float(hs[order][int(np.searchsorted(cum, cum[-1] / 2))])
 
 
+def _column_end(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int, gap: tuple[int, int],
+                gutters: list[int]) -> bool:
+    """Whether a white row band ``gap`` (reduced y) of a region is only
+    where some columns ended: the ink above it crosses a gutter running
+    down the whole region, the ink below it lies on one side of it."""
+    above = _trim(mask, y0, gap[0], x0, x1)
+    below = _trim(mask, gap[1], y1, x0, x1)
+    if above is None or below is None:
+        return False
+    return any(above[2] < g < above[3] and (below[3] <= g or below[2] >= g) for g in gutters)
+
+
 def _top_band(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int, em: float) -> tuple[int, int, int, int] | None:
     """The ink of a box down to its first white gap of 0.6 em or more
     (reduced y0, y1, x0, x1), or None."""
@@ -594,9 +606,17 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     if vr_full:
         return split_v(vr_full)
 
-    strong_h = [y0 + (a + b) // 2 for a, b in hgaps if b - a >= 1.5 * em]
-    if strong_h:
-        return split_h(strong_h)
+    strong = [(y0 + a, y0 + b) for a, b in hgaps if b - a >= 1.5 * em]
+    if strong:
+        # a wide gap where only some columns ended (an article running on
+        # beneath its picture in two columns, beside columns that ended
+        # higher up) is no boundary between bands: a gutter running down
+        # the whole region separates the articles
+        if h >= 2.5 * em:
+            full = _keep_wide_pieces([x0 + (a + b) // 2 for a, b in vgaps if b - a >= 0.7 * em], x0, x1, 2.5 * em)
+            if full and any(_column_end(mask, y0, y1, x0, x1, gap, full) for gap in strong):
+                return split_v(_centred_headline_gutters(mask, cuts, y0, y1, x0, x1, full))
+        return split_h([(a + b) // 2 for a, b in strong])
     if vr:
         return split_v(vr)
     if h >= 2.5 * em:

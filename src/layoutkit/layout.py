@@ -314,8 +314,9 @@ def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: floa
 
 
 def _ink_depth(text: np.ndarray) -> np.ndarray:
-    """Distance from each ink pixel to the paper (0 on paper)."""
-    return cv2.distanceTransform((text > 0).astype(np.uint8), cv2.DIST_L2, 3)
+    """Distance from each ink pixel to the paper (0 on paper); ``text``:
+    uint8, any non-zero value is ink (OpenCV measures to the nearest 0)."""
+    return cv2.distanceTransform(text, cv2.DIST_L2, 3)
 
 
 def _stroke_widths(dist: np.ndarray, boxes: list[BBox]) -> list[float]:

@@ -6,6 +6,7 @@ per page, best of ``--repeat`` runs, and its share of a whole conversion.
     scripts/bench_layout.py --pages DIR --pages DIR2 --out /tmp/layout.json
     scripts/bench_layout.py --ocr-from bench/fixtures.json    # share from an eval run's OCR times
     scripts/bench_layout.py --convert                         # share from one convert per page (slow)
+    scripts/bench_layout.py --compare OLD.json                # keep an earlier run's summary beside
 
 The share of page time (issue 3: under 10%) needs the OCR time of each page.
 ``--convert`` runs ``convert_file`` once per page (Tesseract, one thread) and
@@ -71,6 +72,8 @@ def main() -> int:
     ap.add_argument("--ocr-from", type=Path, action="append",
                     help="eval_fixtures.py JSON of the same pages: OCR seconds per page (repeatable)")
     ap.add_argument("--convert", action="store_true", help="run one convert per page for its OCR seconds (slow)")
+    ap.add_argument("--compare", type=Path,
+                    help="an earlier bench_layout.py JSON (another commit, same pages): its summary is kept beside")
     args = ap.parse_args()
 
     from layoutkit.layout import analyze
@@ -139,6 +142,13 @@ def main() -> int:
         "share_from": "convert" if args.convert else [str(p) for p in args.ocr_from or []] or None,
         "summary": summary, "pages": rows,
     }
+    if args.compare:
+        base = json.loads(args.compare.read_text())
+        result["baseline"] = {"commit": base.get("machine", {}).get("commit"), "machine": base.get("machine"),
+                              "summary": base.get("summary")}
+        b = base.get("summary", {}).get("mean_total_s")
+        if b:
+            summary["vs_baseline"] = round(summary["mean_total_s"] / b, 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"mean {summary['mean_total_s']:.3f} s per page (median {summary['median_total_s']:.3f}, max "

@@ -175,3 +175,72 @@ def test_remove_borders_whitens_frame_lines() -> None:
     out = remove_borders(gray)
     assert (out[15:18, 50:950] == 255).all() and (out[100:1100, 985:988] == 255).all()
     assert (out[600:603, 100:900] == 20).all()
+
+
+def _ref_remove_borders(gray: np.ndarray) -> np.ndarray:
+    """remove_borders as first written: whole-page openings of edge-masked copies."""
+    h, w = gray.shape
+    dark = gray < 80
+    out = gray.copy()
+    slack = max(2, int(0.004 * min(h, w)))
+
+    def edge_run(profile: np.ndarray) -> int:
+        n, light = 0, 0
+        for i, v in enumerate(profile):
+            if v > 0.6:
+                n = i + 1
+            elif n == 0 and light < slack:
+                light += 1
+            else:
+                break
+        return n
+
+    rows, cols = dark.mean(axis=1), dark.mean(axis=0)
+    top, bottom, left, right = edge_run(rows), edge_run(rows[::-1]), edge_run(cols), edge_run(cols[::-1])
+    if top:
+        out[:top] = 255
+    if bottom:
+        out[h - bottom:] = 255
+    if left:
+        out[:, :left] = 255
+    if right:
+        out[:, w - right:] = 255
+    f = max(1, min(h, w) // 1000)
+    d = (cv2.resize((out < 80).astype(np.uint8) * 255, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA) > 64).astype(np.uint8)
+    sh, sw = d.shape
+    band = max(3, int(0.03 * min(sh, sw)))
+    for horizontal in (True, False):
+        length = int((sw if horizontal else sh) * 0.5)
+        k = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        edge = np.zeros_like(d)
+        if horizontal:
+            edge[:band] = 1
+            edge[sh - band:] = 1
+        else:
+            edge[:, :band] = 1
+            edge[:, sw - band:] = 1
+        lines = cv2.morphologyEx(d * edge, cv2.MORPH_OPEN, k)
+        if lines.any():
+            grown = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+            out[cv2.resize(grown, (w, h), interpolation=cv2.INTER_NEAREST) > 0] = 255
+    return out
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_remove_borders_same_as_whole_page_openings(seed: int) -> None:
+    rng = np.random.default_rng(400 + seed)
+    h, w = int(rng.integers(200, 2300)), int(rng.integers(200, 2300))
+    gray = rng.integers(150, 256, (h, w)).astype(np.uint8)
+    for _ in range(int(rng.integers(0, 6))):  # frame lines and strokes, some near the edges
+        t = int(rng.integers(1, 8))
+        if rng.random() < 0.5:
+            y = int(rng.choice([int(rng.integers(0, max(1, h // 25))), int(rng.integers(0, h))]))
+            x0 = int(rng.integers(0, w // 2))
+            gray[y:y + t, x0:x0 + int(rng.integers(w // 4, w))] = 20
+        else:
+            x = int(rng.choice([w - 1 - int(rng.integers(0, max(1, w // 25))), int(rng.integers(0, w))]))
+            y0 = int(rng.integers(0, h // 2))
+            gray[y0:y0 + int(rng.integers(h // 4, h)), max(0, x - t):x + 1] = 20
+    if seed % 3 == 0:  # a dark scanner border on one side
+        gray[:, : int(rng.integers(1, 40))] = 10
+    assert np.array_equal(remove_borders(gray), _ref_remove_borders(gray))

@@ -403,16 +403,31 @@ def _piece_height(glyphs: np.ndarray, em: float) -> float:
     return float(hs[order][int(np.searchsorted(cum, cum[-1] / 2))])
 
 
-def _column_end(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int, gap: tuple[int, int],
+def _gutters(cuts: _Cuts, y0: int, y1: int, x0: int, x1: int) -> list[int]:
+    """Centres of the white channels (0.7 em or wider) running down the
+    whole of a box of the reduced page, between pieces 2.5 em or wider."""
+    em = cuts.em
+    col_ink = cuts.smeared[y0:y1, x0:x1].sum(axis=0)
+    empty = col_ink <= max(1.0, 0.01 * (y1 - y0))
+    w = x1 - x0
+    xs = [x0 + (a + b) // 2 for a, b in _runs(empty) if a > 0 and b < w and b - a >= 0.7 * em]
+    return _keep_wide_pieces(xs, x0, x1, 2.5 * em)
+
+
+def _column_end(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, gap: tuple[int, int],
                 gutters: list[int]) -> bool:
     """Whether a white row band ``gap`` (reduced y) of a region is only
     where some columns ended: the ink above it crosses a gutter running
-    down the whole region, the ink below it lies on one side of it."""
+    down the whole region, the ink below it lies on one side of it, and
+    what follows is no headline (large type opens a new article)."""
     above = _trim(mask, y0, gap[0], x0, x1)
     below = _trim(mask, gap[1], y1, x0, x1)
     if above is None or below is None:
         return False
-    return any(above[2] < g < above[3] and (below[3] <= g or below[2] >= g) for g in gutters)
+    if not any(above[2] < g < above[3] and (below[3] <= g or below[2] >= g) for g in gutters):
+        return False
+    top = _top_band(mask, below[0], below[1], below[2], below[3], cuts.em) or below
+    return _piece_height(cuts.glyphs[top[0]:top[1], top[2]:top[3]], cuts.em) < 1.3 * cuts.line_h
 
 
 def _top_band(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int, em: float) -> tuple[int, int, int, int] | None:
@@ -611,13 +626,21 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     if strong:
         # a wide gap where only some columns ended (an article running on
         # beneath its picture in two columns, beside columns that ended
-        # higher up) is no boundary between bands: a gutter running down
-        # the whole region separates the articles
+        # higher up) is no boundary between bands: the bands either side of
+        # it stay together, and a gutter running down them separates the
+        # articles
+        keep = strong
         if h >= 2.5 * em:
-            full = _keep_wide_pieces([x0 + (a + b) // 2 for a, b in vgaps if b - a >= 0.7 * em], x0, x1, 2.5 * em)
-            if full and any(_column_end(mask, y0, y1, x0, x1, gap, full) for gap in strong):
+            full = _gutters(cuts, y0, y1, x0, x1)
+            if full and any(_column_end(mask, cuts, y0, y1, x0, x1, gap, full) for gap in strong):
                 return split_v(_centred_headline_gutters(mask, cuts, y0, y1, x0, x1, full))
-        return split_h([(a + b) // 2 for a, b in strong])
+            # no gutter down the whole region: look at the bands either side
+            # of each gap alone
+            mids = [y0] + [(a + b) // 2 for a, b in strong] + [y1]
+            keep = [gap for i, gap in enumerate(strong)
+                    if not _column_end(mask, cuts, mids[i], mids[i + 2], x0, x1, gap,
+                                       _gutters(cuts, mids[i], mids[i + 2], x0, x1))] or strong
+        return split_h([(a + b) // 2 for a, b in keep])
     if vr:
         return split_v(vr)
     if h >= 2.5 * em:

@@ -236,3 +236,19 @@ def test_gap_where_only_some_columns_ended_is_not_a_band_boundary() -> None:
     right = [i for i, (_, b) in enumerate(kinds) if b.x0 > 960]
     assert left and right
     assert max(left) < min(right) or max(right) < min(left)
+
+
+def test_dense_picture_sheds_the_caption_line_set_close_under_it() -> None:
+    from layoutkit.layout import _shed_text_lines
+
+    binary = np.zeros((700, 600), np.uint8)
+    binary[50:500, 40:560] = 255                 # a black-and-white picture
+    for x in range(40, 540, 14):                 # a line of type 10 px below it
+        binary[510:535, x:x + 3] = 255
+        binary[520:523, x:x + 9] = 255
+    box = BBox(40, 50, 560, 535)
+    out = _shed_text_lines(binary, box, em=25.0)
+    assert out.top == 50 and 500 <= out.bottom <= 510
+    # a picture without a line beside it keeps its box
+    plain = BBox(40, 50, 560, 500)
+    assert _shed_text_lines(binary, plain, em=25.0) == plain

@@ -233,8 +233,30 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         # (big bold headline letters are dense too, but not 6 ems tall and wide)
         if (fill > 0.6 and midtone > 0.3) or (ink > 0.35 and fill > 0.45 and min(bw, bh) >= 6 * em):
             if not _mostly_text(binary, box, em):
-                photos.append(_tighten(box, binary))
+                photos.append(_tighten(_shed_text_lines(binary, box, em), binary))
     return _merge_boxes(photos)
+
+
+def _shed_text_lines(binary: np.ndarray, box: BBox, em: float) -> BBox:
+    """A dense-ink picture found by closing the ink takes in a caption line
+    set close under it (or a line close above it): cut the box at the last
+    white row band between the picture and a band of at most two lines of
+    type at its top or bottom edge."""
+    sub = binary[box.top:box.bottom, box.x0:box.x1] > 0
+    if sub.size == 0:
+        return box
+    rows = sub.mean(axis=1)
+    white = rows < 0.01
+    runs = [(a, b) for a, b in _runs(white) if 0 < a and b < len(rows)]
+    top, bottom = box.top, box.bottom
+    if runs:
+        a, b = runs[-1]
+        if len(rows) - b <= 2.6 * em and rows[:a].mean() > 2 * rows[b:].mean():
+            bottom = box.top + a
+        a, b = runs[0]
+        if a <= 2.6 * em and rows[b:].mean() > 2 * rows[:a].mean() and box.top + b < bottom:
+            top = box.top + b
+    return BBox(box.x0, top, box.x1, bottom)
 
 
 def _mostly_text(binary: np.ndarray, box: BBox, em: float) -> bool:

@@ -14,7 +14,16 @@ import pytest
 
 from layoutkit.layout import _drop_slivers, _line_runs, _remove_rule_remnants, find_rules
 from layoutkit.model import BBox
-from layoutkit.preprocess import _open_rows, erase_components, label_components, open_sparse, remove_borders
+from layoutkit.preprocess import (
+    _open_rows,
+    despeckle,
+    erase_components,
+    erase_in_strips,
+    label_components,
+    label_strips,
+    open_sparse,
+    remove_borders,
+)
 
 
 def _page(rng: np.random.Generator, h: int, w: int, n_lines: int = 12, specks: float = 0.002) -> np.ndarray:
@@ -258,3 +267,48 @@ def test_open_rows_equals_opening(seed: int) -> None:
     for length in sorted({1, 2, 3, n // 2, n // 2 + 1, max(1, n - 1), n, n + 5, int(rng.integers(1, n + 1))}):
         ref = cv2.morphologyEx(band, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
         assert np.array_equal(_open_rows(band, length), ref), length
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_label_strips_same_components_as_whole_page(seed: int) -> None:
+    rng = np.random.default_rng(700 + seed)
+    h, w = int(rng.integers(12, 300)), int(rng.integers(12, 300))
+    img = _page(rng, h, w, n_lines=int(rng.integers(0, 15)), specks=float(rng.choice([0.0, 0.05, 0.45])))
+    if seed % 3 == 0:
+        img[:, w // 2] = 255  # one component through every strip
+        img[::2, 0] = 255  # pieces that touch only diagonally across strip edges
+        img[1::2, 1] = 255
+    n, labels, stats = label_components(img)
+    rows = int(rng.integers(1, 40))
+    strips, root, merged = label_strips(img, rows=rows)
+    assert sorted(map(tuple, merged.tolist())) == sorted(map(tuple, stats[1:, :5].tolist()))
+    # erasing the small ones strip by strip = erasing them on the whole page
+    small = merged[:, cv2.CC_STAT_AREA] < 6
+    ref_drop = stats[:, cv2.CC_STAT_AREA] < 6
+    ref_drop[0] = False
+    assert np.array_equal(erase_in_strips(img, strips, small[root]), erase_components(img, labels, stats, ref_drop))
+
+
+def test_despeckle_of_a_large_page_goes_by_strips_with_the_same_result() -> None:
+    rng = np.random.default_rng(9)
+    img = _page(rng, 4200, 4000, n_lines=40, specks=0.01)  # over STRIP_PIXELS
+    out, kept = despeckle(img, 12)
+    n, labels, stats = label_components(img)
+    small = stats[:, cv2.CC_STAT_AREA] < 12
+    small[0] = False
+    assert np.array_equal(out, erase_components(img, labels, stats, small))
+    assert sorted(map(tuple, kept.tolist())) == sorted(map(tuple, stats[1:][~small[1:]].tolist()))
+
+
+def test_drop_slivers_of_a_large_page_by_strips_same_as_whole_page() -> None:
+    rng = np.random.default_rng(11)
+    img = _page(rng, 4100, 4000, n_lines=60, specks=0.01)  # over STRIP_PIXELS
+    em = 20.0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(img, connectivity=8)
+    w, h = stats[:, 2], stats[:, 3]
+    th = max(2, int(em * 0.2))
+    drop = ((w <= th) & (h <= 2 * em)) | ((h <= th) & (w <= 2 * em))
+    drop[0] = False
+    ref = img.copy()
+    ref[drop[labels]] = 0
+    assert drop.any() and np.array_equal(_drop_slivers(img, em), ref)

@@ -21,7 +21,15 @@ import cv2
 import numpy as np
 
 from .model import BBox, BlockKind
-from .preprocess import Prepared, erase_components, label_components, open_sparse
+from .preprocess import (
+    STRIP_PIXELS,
+    Prepared,
+    erase_components,
+    erase_in_strips,
+    label_components,
+    label_strips,
+    open_sparse,
+)
 
 
 @dataclass(frozen=True)
@@ -166,13 +174,20 @@ def _remove_rule_remnants(text: np.ndarray, em: float) -> np.ndarray:
 def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
     """For layout only: drop specks and hair-thin fragments (broken rules,
     scanner dust).  Thin letters such as l or i go too, which costs nothing:
-    the words around them keep the line and the column in place."""
+    the words around them keep the line and the column in place.  (A page
+    over :data:`~layoutkit.preprocess.STRIP_PIXELS` is labelled in strips,
+    with the same result.)"""
+    thin = max(2, int(em * 0.2))
+    if text.size > STRIP_PIXELS:
+        strips, root, merged = label_strips(text)
+        w, h = merged[:, cv2.CC_STAT_WIDTH], merged[:, cv2.CC_STAT_HEIGHT]
+        drop = ((w <= thin) & (h <= 2 * em)) | ((h <= thin) & (w <= 2 * em))
+        return erase_in_strips(text, strips, drop[root]) if drop.any() else text
     n, labels, stats = label_components(text, connectivity=8)
     if n <= 1:
         return text
     w = stats[:, cv2.CC_STAT_WIDTH]
     h = stats[:, cv2.CC_STAT_HEIGHT]
-    thin = max(2, int(em * 0.2))
     drop = ((w <= thin) & (h <= 2 * em)) | ((h <= thin) & (w <= 2 * em))
     drop[0] = False
     if not drop.any():

@@ -295,9 +295,95 @@ def open_sparse(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return out
 
 
+#: pages larger than this (pixels) are labelled in strips (see :func:`label_strips`)
+STRIP_PIXELS = 16_000_000
+
+
+def label_strips(binary: np.ndarray, rows: int = 1024) -> tuple[list[tuple[int, np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+    """8-connected components of a large page, labelled in strips of
+    ``rows`` rows (16-bit labels fit a strip where they would overflow on
+    the whole of a big or noisy page, and 32-bit labelling is several times
+    slower) and joined across the strips' edges.
+
+    Returns ``(strips, root, merged)``: per strip ``(y0, labels, stats)`` as
+    :func:`label_components` gives them for ``binary[y0:y0 + len]``; for
+    every piece (the strips' labels 1.. in order, strip after strip) the
+    index of its whole component in ``merged``; ``merged`` the statistics
+    (``x, y, w, h, area`` in page pixels, ``cv2.CC_STAT_*`` order) of the
+    whole components, the same set a labelling of the whole page gives (in
+    another order)."""
+    h, w = binary.shape
+    strips: list[tuple[int, np.ndarray, np.ndarray]] = []
+    offsets: list[int] = []
+    total = 0
+    for y0 in range(0, h, rows):
+        n, labels, stats = label_components(binary[y0:y0 + rows], connectivity=8)
+        strips.append((y0, labels, stats))
+        offsets.append(total)
+        total += n - 1
+    pieces = np.concatenate([st[1:, :5] for _, _, st in strips]).astype(np.int64) if total else np.zeros((0, 5), np.int64)
+    pieces[:, cv2.CC_STAT_TOP] += np.repeat([y0 for y0, _, _ in strips], [len(st) - 1 for _, _, st in strips])
+    parent: dict[int, int] = {}
+
+    def find(a: int) -> int:
+        while parent.get(a, a) != a:
+            parent[a] = parent.get(parent[a], parent[a])
+            a = parent[a]
+        return a
+
+    for i in range(len(strips) - 1):
+        # 8-neighbours across the edge: (last row, x) touches (next first row, x - 1 .. x + 1)
+        above = strips[i][1][-1].astype(np.int64)
+        below = strips[i + 1][1][0].astype(np.int64)
+        for a, b in ((above, below), (above[1:], below[:-1]), (above[:-1], below[1:])):
+            both = (a > 0) & (b > 0)
+            if not both.any():
+                continue
+            pairs = np.unique(np.stack([a[both] - 1 + offsets[i], b[both] - 1 + offsets[i + 1]], axis=1), axis=0)
+            for p, q in pairs.tolist():
+                rp, rq = find(p), find(q)
+                if rp != rq:
+                    parent[max(rp, rq)] = min(rp, rq)
+    root = np.arange(total)
+    for k in list(parent):
+        root[k] = find(k)
+    # number the whole components 0.. and gather their statistics
+    uniq, root = np.unique(root, return_inverse=True)
+    m = uniq.size
+    x0 = np.full(m, np.iinfo(np.int64).max)
+    y0s = np.full(m, np.iinfo(np.int64).max)
+    x1 = np.zeros(m, np.int64)
+    y1 = np.zeros(m, np.int64)
+    np.minimum.at(x0, root, pieces[:, 0])
+    np.minimum.at(y0s, root, pieces[:, 1])
+    np.maximum.at(x1, root, pieces[:, 0] + pieces[:, 2])
+    np.maximum.at(y1, root, pieces[:, 1] + pieces[:, 3])
+    area = np.bincount(root, weights=pieces[:, 4], minlength=m).astype(np.int64)
+    merged = np.stack([x0, y0s, x1 - x0, y1 - y0s, area], axis=1).astype(np.int32) if m else np.zeros((0, 5), np.int32)
+    return strips, root, merged
+
+
+def erase_in_strips(image: np.ndarray, strips: list[tuple[int, np.ndarray, np.ndarray]], drop: np.ndarray) -> np.ndarray:
+    """A copy of ``image`` without the pieces flagged in ``drop`` (one
+    flag per piece, numbered as in :func:`label_strips`)."""
+    out = np.empty_like(image)
+    k = 0
+    for y0, labels, stats in strips:
+        n = len(stats) - 1
+        flags = np.concatenate(([False], drop[k:k + n]))
+        out[y0:y0 + labels.shape[0]] = erase_components(image[y0:y0 + labels.shape[0]], labels, stats, flags)
+        k += n
+    return out
+
+
 def despeckle(binary: np.ndarray, min_area: int) -> tuple[np.ndarray, np.ndarray]:
     """Remove connected components smaller than ``min_area`` pixels; returns
-    the cleaned image and the statistics of the components that stay."""
+    the cleaned image and the statistics of the components that stay
+    (``cv2.CC_STAT_*`` columns, in no particular order)."""
+    if binary.size > STRIP_PIXELS:
+        strips, root, merged = label_strips(binary)
+        small = merged[:, cv2.CC_STAT_AREA] < min_area
+        return erase_in_strips(binary, strips, small[root]), merged[~small]
     n, labels, stats = label_components(binary, connectivity=8)
     if n <= 1:
         return binary, stats[1:]

@@ -252,3 +252,22 @@ def test_dense_picture_sheds_the_caption_line_set_close_under_it() -> None:
     # a picture without a line beside it keeps its box
     plain = BBox(40, 50, 560, 500)
     assert _shed_text_lines(binary, plain, em=25.0) == plain
+
+
+def test_rule_remnant_removal_keeps_the_stems_of_bold_glyphs() -> None:
+    from layoutkit.layout import _keep_glyph_strokes, _remove_rule_remnants
+
+    em = 33.0
+    text = np.zeros((400, 600), np.uint8)
+    # a bold 上 at headline size: a stem 12 px wide and 85 px tall, a short
+    # bar to its right and a long bar at its foot
+    text[100:185, 100:112] = 255
+    text[135:147, 112:150] = 255
+    text[175:187, 60:170] = 255
+    # a broken rule standing alone in a gutter: 3 px wide, 80 px tall
+    text[100:180, 400:403] = 255
+    after = _remove_rule_remnants(text, em)
+    assert not after[100:135, 100:112].any()         # the stem went with the rule remnant
+    out = _keep_glyph_strokes(text, after, em)
+    assert out[100:135, 100:112].all()               # ... and is given back
+    assert not out[100:180, 400:403].any()           # the rule piece is not

@@ -171,6 +171,50 @@ def _remove_rule_remnants(text: np.ndarray, em: float) -> np.ndarray:
     return out
 
 
+def _keep_glyph_strokes(before: np.ndarray, after: np.ndarray, em: float) -> np.ndarray:
+    """Give back the long straight strokes that rule-remnant removal took
+    from glyphs: the stem of a bold headline character (上, 中, I) is as
+    thin and long as a broken rule, but it is part of a glyph-sized shape
+    (at most 4 em each way) with ink that stayed and has the weight of a
+    stroke (0.15 em or more across), while a piece of a rule is hair-thin,
+    stands alone or runs along a column of text."""
+    removed_all = cv2.subtract(before, after)
+    bx, by, bw, bh = cv2.boundingRect(removed_all)
+    if bw == 0 or bh == 0:
+        return after
+    # work in the box of what was removed (and a margin of 4 em: the
+    # glyphs the strokes belong to); the rest of the page is left as it is
+    pad = int(4 * em) + 1
+    h, w = before.shape
+    y0, y1 = max(0, by - pad), min(h, by + bh + pad)
+    x0, x1 = max(0, bx - pad), min(w, bx + bw + pad)
+    removed = removed_all[y0:y1, x0:x1]
+    full_after = after
+    before, after = before[y0:y1, x0:x1], after[y0:y1, x0:x1]
+    n, labels, stats = label_components(before, connectivity=8)
+    if n <= 1:
+        return full_after
+    mixed = np.zeros(n, bool)
+    mixed[np.unique(labels[(removed > 0)])] = True
+    kept = np.zeros(n, bool)
+    kept[np.unique(labels[after > 0])] = True
+    small = (stats[:, cv2.CC_STAT_WIDTH] <= 4 * em) & (stats[:, cv2.CC_STAT_HEIGHT] <= 4 * em)
+    restore = mixed & kept & small
+    restore[0] = False
+    if not restore.any():
+        return full_after
+    # only strokes of some weight: a hair-thin piece (1-3 px) is a rule's
+    pieces = removed.copy()
+    pieces[~restore[labels]] = 0
+    m, plabels, pstats = label_components(pieces, connectivity=8)
+    long_side = np.maximum(pstats[:, cv2.CC_STAT_WIDTH], pstats[:, cv2.CC_STAT_HEIGHT])
+    heavy = pstats[:, cv2.CC_STAT_AREA] >= 0.15 * em * long_side
+    heavy[0] = False
+    out = full_after.copy()
+    out[y0:y1, x0:x1][heavy[plabels]] = 255
+    return out
+
+
 def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
     """For layout only: drop specks and hair-thin fragments (broken rules,
     scanner dust).  Thin letters such as l or i go too, which costs nothing:
@@ -280,7 +324,7 @@ def _mostly_text(binary: np.ndarray, box: BBox, em: float) -> bool:
     sub = binary[box.top:box.bottom, box.x0:box.x1]
     if sub.size == 0:
         return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, _, stats = label_components(sub, connectivity=8)
     if n <= 1:
         return False
     hs, areas = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
@@ -428,7 +472,7 @@ def _piece_height(glyphs: np.ndarray, em: float) -> float:
     type for Latin and CJK alike.  Rows of body text in columns not aligned
     with each other fill a band as solidly as a line of large type would;
     the height of their pieces tells them apart."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(glyphs.astype(np.uint8), connectivity=8)
+    _, _, stats = label_components(glyphs.astype(np.uint8), connectivity=8)
     hs = stats[1:, cv2.CC_STAT_HEIGHT]
     ws = stats[1:, cv2.CC_STAT_WIDTH]
     ok = (hs >= 0.4 * em) & (hs <= 12 * em)
@@ -1021,7 +1065,7 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
     """Bridge the gaps between the glyphs of large type (headlines) in
     proportion to their own size, so a headline is one piece even where its
     word spaces are wider than a body gutter."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    n, labels, stats = label_components(small, connectivity=8)
     if n <= 1:
         return np.zeros_like(small)
     h = stats[:, cv2.CC_STAT_HEIGHT]
@@ -1156,7 +1200,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     text = binary.copy()
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
-    text = _remove_rule_remnants(text, em)
+    text = _keep_glyph_strokes(text, _remove_rule_remnants(text, em), em)
     ink = text  # every glyph, thin ones too (for the ends of the lines)
     text = _drop_slivers(text, em)
     mask = text.copy()

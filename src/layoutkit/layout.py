@@ -645,6 +645,19 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
                 out.extend(_xycut(mask, cuts, y0, y1, a, b, depth + 1))
         return out
 
+    def split_gutters(xs: list[int]) -> list[tuple[int, int, int, int]]:
+        # a headline centred over columns it does not reach keeps the
+        # gutters beneath it uncut; when that leaves none, its band (the
+        # region's first lines) is cut off first, and its columns one level down
+        kept = _centred_headline_gutters(mask, cuts, y0, y1, x0, x1, xs)
+        if kept:
+            return split_v(kept)
+        rows = mask[y0:y1, x0:x1].any(axis=1)
+        gap = next(((a, b) for a, b in _runs(~rows) if a > 0 and b < h and b - a >= 0.6 * em), None)
+        if gap is None:
+            return split_v(xs)
+        return split_h([y0 + (gap[0] + gap[1]) // 2])
+
     # 1. printed rules crossing most of the region
     hr = [
         (ry0 + ry1) // 2
@@ -719,7 +732,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         if h >= 2.5 * em:
             full = _gutters(cuts, y0, y1, x0, x1)
             if full and any(_column_end(mask, cuts, y0, y1, x0, x1, gap, full) for gap in strong):
-                return split_v(_centred_headline_gutters(mask, cuts, y0, y1, x0, x1, full))
+                return split_gutters(full)
             # no gutter down the whole region: look at the bands either side
             # of each gap alone
             mids = [y0] + [(a + b) // 2 for a, b in strong] + [y1]
@@ -735,7 +748,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= 0.7 * em]
         gutters = _keep_wide_pieces(gutters, x0, x1, 2.5 * em)
         if gutters:
-            return split_v(_centred_headline_gutters(mask, cuts, y0, y1, x0, x1, gutters))
+            return split_gutters(gutters)
     weak_h = [y0 + (a + b) // 2 for a, b in hgaps if b - a >= 0.8 * em]
     if weak_h:
         return split_h(weak_h)

@@ -271,3 +271,31 @@ def test_rule_remnant_removal_keeps_the_stems_of_bold_glyphs() -> None:
     out = _keep_glyph_strokes(text, after, em)
     assert out[100:135, 100:112].all()               # ... and is given back
     assert not out[100:180, 400:403].any()           # the rule piece is not
+
+
+def test_pictures_side_by_side_are_cut_at_the_rule_between_them() -> None:
+    from layoutkit.layout import _split_photos_at_rules
+
+    merged = BBox(120, 2442, 864, 2778)            # two pictures and the gutter between
+    rule = BBox(494, 2134, 498, 3569)              # a column rule down the whole band
+    parts = _split_photos_at_rules([merged], [], [rule], 300)
+    assert len(parts) == 2
+    left, right = sorted(parts, key=lambda b: b.x0)
+    assert left.x1 < rule.x0 and right.x0 > rule.x1
+    # a rule that stops inside the picture, or one near its edge, cuts nothing
+    assert _split_photos_at_rules([merged], [], [BBox(494, 2600, 498, 3569)], 300) == [merged]
+    assert _split_photos_at_rules([merged], [], [BBox(140, 2134, 144, 3569)], 300) == [merged]
+
+
+def test_picture_frame_near_the_top_is_no_header_rule() -> None:
+    from layoutkit.layout import classify
+
+    page_w, page_h = 2600, 3700
+    masthead = BBox(120, 158, 2488, 166)
+    frame = BBox(922, 494, 2487, 498)              # the top edge of a picture over four columns
+    head = BBox(120, 200, 445, 318)                # a one-column headline beside it
+    lines = [BBox(120, 200, 445, 229), BBox(120, 249, 346, 273), BBox(120, 290, 400, 318)]
+    body = BBox(119, 363, 482, 1299)
+    body_lines = [BBox(120, 363 + 43 * i, 480, 390 + 43 * i) for i in range(20)]
+    regions = classify([head, body], [lines, body_lines], [], page_w, page_h, [masthead, frame])
+    assert regions[0].kind != BlockKind.HEADER

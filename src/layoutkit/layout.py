@@ -318,6 +318,37 @@ def _shed_text_lines(binary: np.ndarray, box: BBox, em: float) -> BBox:
     return BBox(box.x0, top, box.x1, bottom)
 
 
+def _split_photos_at_rules(photos: list[BBox], hrules: list[BBox], vrules: list[BBox], dpi: int) -> list[BBox]:
+    """Two pictures side by side (or one above the other) with a column
+    rule between them come out of the shade map as one: the rule shades the
+    gutter too.  A rule that runs right through a picture (across its
+    whole height or width) and leaves picture-sized parts (0.3 inch) either
+    side cuts it in two."""
+    out: list[BBox] = []
+    todo = list(photos)
+    side = 0.3 * dpi
+    m = int(0.05 * dpi)  # (the gutter beside the rule stays white)
+    while todo:
+        p = todo.pop()
+        cut = None
+        for r in vrules:
+            if (r.top <= p.top + 0.05 * p.height and r.bottom >= p.bottom - 0.05 * p.height
+                    and r.x0 - p.x0 >= side and p.x1 - r.x1 >= side):
+                cut = (BBox(p.x0, p.top, r.x0 - m, p.bottom), BBox(r.x1 + m, p.top, p.x1, p.bottom))
+                break
+        if cut is None:
+            for r in hrules:
+                if (r.x0 <= p.x0 + 0.05 * p.width and r.x1 >= p.x1 - 0.05 * p.width
+                        and r.top - p.top >= side and p.bottom - r.bottom >= side):
+                    cut = (BBox(p.x0, p.top, p.x1, r.top - m), BBox(p.x0, r.bottom + m, p.x1, p.bottom))
+                    break
+        if cut is None:
+            out.append(p)
+        else:
+            todo.extend(cut)
+    return sorted(out, key=lambda b: (b.top, b.x0))
+
+
 def _mostly_text(binary: np.ndarray, box: BBox, em: float) -> bool:
     """Whether the ink in ``box`` is mostly glyph-sized pieces (0.3 to 1.6
     em tall) packed like text (at least one per 2.5 em² of the box)."""
@@ -907,12 +938,14 @@ def classify(
         bold = [body_stroke > 0 and st >= 1.3 * body_stroke for st in strokes]
     # the rule under the running header: a full-width rule in the top 15%
     header_limit = -1
+    # (the rule right across the page: the frame of a picture over several
+    # columns near the top is no header rule)
     for r in hrules:
-        if r.width > 0.6 * page_w and r.bottom < 0.15 * page_h:
+        if r.width > 0.8 * page_w and r.bottom < 0.15 * page_h:
             header_limit = max(header_limit, r.top)
     footer_limit = page_h + 1
     for r in hrules:
-        if r.width > 0.6 * page_w and r.top > 0.88 * page_h:
+        if r.width > 0.8 * page_w and r.top > 0.88 * page_h:
             footer_limit = min(footer_limit, r.bottom)
 
     regions: list[Region] = []
@@ -1215,6 +1248,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     hrules, vrules = find_rules(binary, em, prep.dpi)
     hrules = [r for r in hrules if not any(_mostly_inside(r, p) for p in photos)]
     vrules = [r for r in vrules if not any(_mostly_inside(r, p) for p in photos)]
+    photos = _split_photos_at_rules(photos, hrules, vrules, prep.dpi)
     text = binary.copy()
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)

@@ -299,3 +299,16 @@ def test_picture_frame_near_the_top_is_no_header_rule() -> None:
     body_lines = [BBox(120, 363 + 43 * i, 480, 390 + 43 * i) for i in range(20)]
     regions = classify([head, body], [lines, body_lines], [], page_w, page_h, [masthead, frame])
     assert regions[0].kind != BlockKind.HEADER
+
+
+def test_space_printed_after_a_full_stop_is_kept() -> None:
+    from layoutkit.textutil import join_words_at_gaps
+
+    def w(t: str, x0: int, x1: int) -> Word:
+        return Word(t, BBox(x0, 0, x1, 30))
+
+    words = [w("鸟", 0, 30), w("。", 30, 60), w("郑", 90, 120), w("海", 120, 150)]
+    # the stop's own white (half an em) and a printed space: a whole em
+    assert join_words_at_gaps(words, [(45, 75)], 30) == "鸟。 郑海"
+    # the stop's own white alone
+    assert join_words_at_gaps(words, [(45, 63)], 30) == "鸟。郑海"

@@ -192,6 +192,10 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
                 wide_marks.add(i)
         elif cjk and not (_is_punct(left[-1]) or _is_punct(right[0])):
             keep.add(i)
+        elif cjk and left[-1] in _CJK_STOPS and em > 0 and (g1 - g0) >= 0.95 * em:
+            # a full-width stop leaves half an em of white; a whole em or
+            # more holds a printed space too (before a credit: "。 郑海涛 摄")
+            keep.add(i)
     for k, t in enumerate(texts):
         if t in FULL_HALF or t in HALF_FULL:
             neighbours = ([texts[k - 1]] if k > 0 else []) + ([texts[k + 1]] if k + 1 < len(texts) else [])
@@ -210,6 +214,7 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
 
 
 _WHITE_AFTER = set("，,；;：:！!？?）)")
+_CJK_STOPS = set("。、．」』》〉")
 _WHITE_BEFORE = set("（(")
 
 

@@ -312,3 +312,26 @@ def test_space_printed_after_a_full_stop_is_kept() -> None:
     assert join_words_at_gaps(words, [(45, 75)], 30) == "鸟。 郑海"
     # the stop's own white alone
     assert join_words_at_gaps(words, [(45, 63)], 30) == "鸟。郑海"
+
+
+def test_narrow_space_kept_only_where_bylines_and_credits_print_one() -> None:
+    from layoutkit.textutil import join_words_at_gaps
+
+    def line(text: str, gap_after: int) -> tuple[list[Word], list[tuple[int, int]]]:
+        words, x = [], 0
+        gaps = []
+        for k, ch in enumerate(text):
+            words.append(Word(ch, BBox(x, 0, x + 30, 30)))
+            x += 30
+            if k == gap_after:
+                gaps.append((x, x + 9))  # 0.3 em of white
+                x += 9
+        return words, gaps
+
+    words, gaps = line("记者李明远", 1)
+    assert join_words_at_gaps(words, gaps, 30) == "记者 李明远"
+    words, gaps = line("冯雪摄", 1)
+    assert join_words_at_gaps(words, gaps, 30) == "冯雪 摄"
+    # the same narrow white between other characters is no space
+    words, gaps = line("六十岁以上", 1)
+    assert join_words_at_gaps(words, gaps, 30) == "六十岁以上"

@@ -143,8 +143,8 @@ def fix_punctuation_width(words: Sequence[Word]) -> list[Word]:
 def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], em: float = 0.0) -> str:
     """Join the words of one CJK line from what the page shows.
 
-    ``gaps`` are the white runs (x0, x1), page pixels, wider than 0.4 em
-    measured on the line's image; ``em`` is the glyph height.  Engines' own
+    ``gaps`` are the white runs (x0, x1), page pixels, of a quarter em or
+    more measured on the line's image; ``em`` is the glyph height.  Engines' own
     boxes for CJK are too rough to measure gaps with, so each measured gap is
     given to the nearest word boundary:
 
@@ -152,7 +152,9 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
       0.6 em or more means the full-width form was printed (its glyph sits
       in a corner of an em cell); such marks without that gap were printed
       half-width, whatever the engine said;
-    * elsewhere between CJK words it is a printed space, which is kept;
+    * elsewhere between CJK words a gap over 0.4 em is a printed space,
+      which is kept -- and so is a narrower one (a quarter em) where bylines
+      and credits print one (after 记者 / 通讯员, before 记者 / 摄);
       every other space between CJK words is dropped.
 
     Latin word boundaries always keep one space.
@@ -191,7 +193,9 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
             if wide:
                 wide_marks.add(i)
         elif cjk and not (_is_punct(left[-1]) or _is_punct(right[0])):
-            keep.add(i)
+            width = (g1 - g0) / em if em > 0 else 1.0
+            if width > 0.4 or (width >= 0.25 and _credit_space("".join(texts[:i]), "".join(texts[i:]))):
+                keep.add(i)
         elif cjk and left[-1] in _CJK_STOPS and em > 0 and (g1 - g0) >= 0.95 * em:
             # a full-width stop leaves half an em of white; a whole em or
             # more holds a printed space too (before a credit: "。 郑海涛 摄")
@@ -214,6 +218,15 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
 
 
 _WHITE_AFTER = set("，,；;：:！!？?）)")
+_CREDIT_BEFORE = ("记者", "通讯员", "摄影")
+_CREDIT_AFTER = ("记者", "通讯员", "摄", "报道")
+
+
+def _credit_space(before: str, after: str) -> bool:
+    """Whether a boundary is where bylines and photo credits print a
+    narrow space: after 记者 / 通讯员 before a name, or after a name before
+    记者 / 摄 / 报道 (\"（通讯员 张可馨 记者 周文博）\", \"冯雪 摄\")."""
+    return before.endswith(_CREDIT_BEFORE) or (after.startswith(_CREDIT_AFTER) and not before.endswith(("本报", "新华社")))
 _CJK_STOPS = set("。、．」』》〉")
 _WHITE_BEFORE = set("（(")
 

@@ -700,12 +700,17 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     hr = [y for y in hr if not cuts.glyphs[y, x0:x1].any()]
     if hr:
         return split_h(hr)
-    vr = [
-        (rx0 + rx1) // 2
+    vr_spans = [
+        ((rx0 + rx1) // 2, ry0, ry1)
         for rx0, ry0, rx1, ry1 in cuts.vrules
         if x0 < (rx0 + rx1) // 2 < x1 and min(ry1, y1) - max(ry0, y0) >= 0.6 * h
     ]
-    vr = [x for x in vr if not cuts.glyphs[y0:y1, x].any()]
+    # (and beyond the rule's ends, no line of large type either: a headline
+    # under the end of a column rule may have a gap between two glyphs just
+    # there; the smeared mask bridges them)
+    vr = [x for x, ry0, ry1 in vr_spans
+          if not cuts.glyphs[y0:y1, x].any()
+          and not cuts.smeared[y0:max(y0, ry0), x].any() and not cuts.smeared[min(y1, ry1):y1, x].any()]
 
     sub = mask[y0:y1, x0:x1]
     # columns are tested on the mask smeared along the lines, so the gaps

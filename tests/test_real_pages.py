@@ -240,8 +240,6 @@ def test_gbn_four_column_page(layouts: dict[str, Any]) -> None:
 
 @real
 @pytest.mark.real
-@pytest.mark.xfail(reason="scanner-border ink along the page edges joins everything: the whole page is one region",
-                   strict=False)
 def test_gbn_page_without_rules_is_cut_into_columns(layouts: dict[str, Any]) -> None:
     rel = "gbn/GT-PAGE/Kolonie18630131-p04.png"
     lay, f, shape = _analyse(layouts, rel)

@@ -335,3 +335,15 @@ def test_narrow_space_kept_only_where_bylines_and_credits_print_one() -> None:
     # the same narrow white between other characters is no space
     words, gaps = line("六十岁以上", 1)
     assert join_words_at_gaps(words, gaps, 30) == "六十岁以上"
+
+
+def test_stray_marks_dropped_from_latin_lines() -> None:
+    from layoutkit.recognize import drop_stray_marks
+
+    assert drop_stray_marks("he said a_ thing") == "he said a thing"
+    assert drop_stray_marks("_residents were told") == "residents were told"
+    assert drop_stray_marks("rain fell = on the | river ~") == "rain fell on the river"
+    # what prose does print stays
+    assert drop_stray_marks("write to john_doe@example.org") == "write to john_doe@example.org"
+    assert drop_stray_marks("© AP — the  council") == "© AP — the  council"
+    assert drop_stray_marks("_") == ""

@@ -55,8 +55,28 @@ def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: Co
         if not region.vertical and is_cjk_text(ln.text):
             gaps, em = printed_gaps(prep.binary, ln.bbox)
             ln = replace(ln, text=join_words_at_gaps(ln.words, gaps, em))
+        else:
+            cleaned = drop_stray_marks(ln.text)
+            if not cleaned:
+                continue
+            if cleaned != ln.text:
+                ln = replace(ln, text=cleaned)
         out.append(ln)
     return out
+
+
+_STRAY_TOKEN = re.compile(r"(?:(?<=\s)|^)[_=|~]+(?=\s|$)")
+_STRAY_EDGE = re.compile(r"(?<=\w)_+(?=\s|$)|(?:(?<=\s)|^)_+(?=\w)")
+
+
+def drop_stray_marks(text: str) -> str:
+    """Marks that newspaper prose does not print but Tesseract reads from
+    specks and from the tops of the next line's letters: an underscore at
+    either end of a word ("a_", "_residents"), and tokens made only of
+    ``_ = | ~``.  Underscores inside a word (e-mail addresses, URLs) and
+    every other character stay."""
+    out = _STRAY_TOKEN.sub("", _STRAY_EDGE.sub("", text))
+    return out if out == text else " ".join(out.split())
 
 
 _CJK_LANGS = ("chi_sim", "chi_tra", "jpn", "kor")

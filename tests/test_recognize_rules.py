@@ -347,3 +347,24 @@ def test_stray_marks_dropped_from_latin_lines() -> None:
     assert drop_stray_marks("write to john_doe@example.org") == "write to john_doe@example.org"
     assert drop_stray_marks("© AP — the  council") == "© AP — the  council"
     assert drop_stray_marks("_") == ""
+
+
+def test_black_and_white_picture_crossed_by_a_column_rule_is_found() -> None:
+    from layoutkit.layout import _without_thin_lines, find_photos
+
+    em = 23.0
+    binary = np.zeros((1600, 1200), np.uint8)
+    rng = np.random.default_rng(5)
+    blob = (rng.random((60, 100)) < 0.75).astype(np.uint8) * 255
+    binary[100:700, 100:1100] = cv2.resize(blob, (1000, 600), interpolation=cv2.INTER_NEAREST)
+    binary[50:1550, 598:601] = 255                   # a column rule right through it
+    for y in range(760, 1500, 40):                   # two columns of text under it
+        for x0 in (100, 640):
+            for x in range(x0, x0 + 440, 16):
+                binary[y:y + 22, x:x + 3] = 255
+    cleaned = _without_thin_lines(binary, em)
+    assert not cleaned[1000:1500, 598:601].any()     # the rule is gone
+    assert cleaned[100:700, 100:1100].mean() > 0.5 * binary[100:700, 100:1100].mean()
+    gray = np.where(binary > 0, 0, 255).astype(np.uint8)
+    photos = find_photos(gray, binary, em, None, grow=18, dpi=300)
+    assert photos and any(p.top < 150 and p.bottom < 760 and p.width > 800 for p in photos)

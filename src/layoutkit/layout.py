@@ -274,7 +274,10 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
         # glyph-sized pieces set in lines is text, not a picture
         return _merge_boxes([p for p in photos if not _mostly_text(binary, p, em)])
     k = max(3, int(em * 0.6))
-    closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    # a column rule drawn through a picture (or ending at its caption) joins
+    # it to the text around: thin long lines are left out of the search
+    closed = cv2.morphologyEx(_without_thin_lines(binary, em), cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     n, _, stats = label_components(closed, connectivity=8)
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i, :5])
@@ -294,6 +297,22 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
             if not _mostly_text(binary, box, em):
                 photos.append(_tighten(_shed_text_lines(binary, box, em), binary))
     return _merge_boxes(photos)
+
+
+def _without_thin_lines(binary: np.ndarray, em: float) -> np.ndarray:
+    """``binary`` without its thin straight lines (rules): runs of ink at
+    least 4 em long and at most 0.3 em thick, in either direction.  The ink
+    of a picture is as long but thicker, and stays."""
+    long_ = max(3, int(4 * em))
+    thick = max(2, int(0.3 * em)) + 1
+    out = binary
+    for along, across in (((1, long_), (thick, 1)), ((long_, 1), (1, thick))):
+        runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+        if not runs.any():
+            continue
+        wide = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        out = cv2.subtract(out, cv2.subtract(runs, wide))
+    return out
 
 
 def _shed_text_lines(binary: np.ndarray, box: BBox, em: float) -> BBox:

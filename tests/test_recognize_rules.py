@@ -368,3 +368,18 @@ def test_black_and_white_picture_crossed_by_a_column_rule_is_found() -> None:
     gray = np.where(binary > 0, 0, 255).astype(np.uint8)
     photos = find_photos(gray, binary, em, None, grow=18, dpi=300)
     assert photos and any(p.top < 150 and p.bottom < 760 and p.width > 800 for p in photos)
+
+
+def test_junk_lines_read_as_latin_dropped_from_chinese_blocks_only() -> None:
+    from layoutkit.recognize import drop_junk_lines
+
+    def ln(text: str, conf: float) -> Line:
+        box = BBox(0, 0, 300, 30)
+        return Line(text, box, (Word(text, box, conf),), conf)
+
+    zh = [ln("生态环境部门负责人表示，将继续", 88), ln("fm Eee", 31.8), ln("深入打好蓝天、碧水、净土保卫战", 85),
+          ln("5G AI", 82), ln("推动经济社会发展全面绿色转型。", 90)]
+    kept = [x.text for x in drop_junk_lines(zh)]
+    assert "fm Eee" not in kept and "5G AI" in kept and len(kept) == 4
+    en = [ln("The council voted", 90), ln("fm Eee", 20), ln("on Tuesday night", 91)]
+    assert [x.text for x in drop_junk_lines(en)] == ["The council voted", "fm Eee", "on Tuesday night"]

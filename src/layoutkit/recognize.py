@@ -65,6 +65,19 @@ def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: Co
     return out
 
 
+def drop_junk_lines(lines: list[Line]) -> list[Line]:
+    """In a Chinese block, a short line read as Latin with very low
+    confidence (under 35) is noise read as letters ("fm Eee", "obs": a speck
+    row, the shadow of a fold), not text: it is left out.  Latin words in
+    Chinese text are read with far higher confidence; Latin blocks are not
+    touched."""
+    if len(lines) < 3 or not is_cjk_text("".join(ln.text for ln in lines), 0.5):
+        return lines
+    return [ln for ln in lines
+            if is_cjk_text(ln.text, 0.01) or ln.confidence >= 35 or ln.confidence < 0
+            or sum(ch.isalnum() for ch in ln.text) > 6]
+
+
 _STRAY_TOKEN = re.compile(r"(?:(?<=\s)|^)[_=|~]+(?=\s|$)")
 _STRAY_EDGE = re.compile(r"(?<=\w)_+(?=\s|$)|(?:(?<=\s)|^)_+(?=\w)")
 
@@ -236,7 +249,7 @@ def recognize_page(prep: Prepared, layout: PageLayout, engine: OcrEngine, opts: 
         if region.kind in (BlockKind.PHOTO, BlockKind.RULE):
             blocks.append(Block(bid, region.kind, region.bbox, (), region.column, region.span))
             continue
-        lines = recognize_region(prep, region, engine, opts)
+        lines = drop_junk_lines(recognize_region(prep, region, engine, opts))
         if not lines:
             continue
         text = "".join(ln.text for ln in lines)

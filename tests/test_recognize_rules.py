@@ -383,3 +383,28 @@ def test_junk_lines_read_as_latin_dropped_from_chinese_blocks_only() -> None:
     assert "fm Eee" not in kept and "5G AI" in kept and len(kept) == 4
     en = [ln("The council voted", 90), ln("fm Eee", 20), ln("on Tuesday night", 91)]
     assert [x.text for x in drop_junk_lines(en)] == ["The council voted", "fm Eee", "on Tuesday night"]
+
+
+def test_two_cjk_headlines_side_by_side_are_not_bridged() -> None:
+    from layoutkit.layout import _smear_large_type
+
+    em = 8.0
+    small = np.zeros((60, 400), np.uint8)
+    x = 10
+    def glyph(x: int) -> None:  # a 20-px glyph of 3-px strokes
+        small[20:40, x:x + 20] = 1
+        small[23:37, x + 3:x + 9] = 0
+        small[23:37, x + 12:x + 17] = 0
+
+    for _ in range(6):          # a headline of six glyphs, 2 px apart
+        glyph(x)
+        x += 22
+    gap_start = x - 2
+    x += 12                     # the gutter between two one-column headlines
+    gap_end = x
+    for _ in range(6):
+        glyph(x)
+        x += 22
+    out = _smear_large_type(small, em)
+    assert out[30, 12:gap_start].all()              # each headline is one piece
+    assert not out[30, gap_start + 1:gap_end - 1].any()  # the two stay apart

@@ -1182,8 +1182,13 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
         gaps = [g1 - g0 for g0, g1 in _runs(~ink) if cols.size and g0 > cols[0] and g1 <= cols[-1]]
         words = [g for g in gaps if g >= 0.15 * size_z]
         kz = 0.9 * size_z
-        if words:
+        if len(words) >= 3:
             kz = min(kz, 1.3 * float(np.median(words)) + 1)
+        else:
+            # one or two wide gaps in a band are as likely the space
+            # between two headlines side by side (CJK headlines have no
+            # word spaces) as word spaces: bridge no more than a word space
+            kz = min(kz, 0.45 * size_z)
         kz = max(1, int(round(kz)))
         out[a:b] = cv2.morphologyEx(mask[a:b], cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kz, 1)))
     return out

@@ -408,3 +408,9 @@ def test_two_cjk_headlines_side_by_side_are_not_bridged() -> None:
     out = _smear_large_type(small, em)
     assert out[30, 12:gap_start].all()              # each headline is one piece
     assert not out[30, gap_start + 1:gap_end - 1].any()  # the two stay apart
+
+
+def test_bracket_pair_across_two_lines_of_a_column() -> None:
+    blk = _block(["本报讯〈通讯员张可馨", "记者 冯雪)会议还研究", "了其他事项。"])
+    text = "\n".join(ln.text for ln in consistent_mark_width([blk])[0].lines)
+    assert text == "本报讯（通讯员张可馨\n记者 冯雪）会议还研究\n了其他事项。"

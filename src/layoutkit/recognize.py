@@ -232,11 +232,17 @@ def consistent_mark_width(blocks: list[Block]) -> list[Block]:
     def fix(text: str) -> str:
         if follow:
             text = _CJK_MARK.sub(lambda m: table.get(m.group(1), m.group(1)), text)
-        return pair_brackets(text)
+        return text
 
     out = []
     for b in blocks:
-        lines = tuple(replace(ln, text=fix(ln.text)) if is_cjk_text(ln.text) else ln for ln in b.lines)
+        texts = [fix(ln.text) if is_cjk_text(ln.text) else ln.text for ln in b.lines]
+        if is_cjk_text("".join(texts)):
+            # a bracket pair often spans two lines of a narrow column
+            paired = pair_brackets("\x00".join(texts)).split("\x00")
+            if len(paired) == len(texts):
+                texts = paired
+        lines = tuple(replace(ln, text=t) if t != ln.text else ln for ln, t in zip(b.lines, texts))
         out.append(replace(b, lines=lines) if lines != b.lines else b)
     return out
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest_pdf import NoEngine
 from layoutkit.export.txt import render
 from layoutkit.options import ConvertOptions
 from layoutkit.pipeline import convert_file
@@ -31,21 +32,11 @@ MAX_MEAN_ARTICLE_CER = 0.005
 MAX_SECONDS = 3.0
 
 
-class _NoEngine:
-    """Fails the test if the pipeline asks for OCR on a born-digital page."""
-
-    name = "none"
-
-    def version(self) -> str:
-        raise AssertionError("a born-digital page asked for an OCR engine")
-
-    def recognize(self, *args: object, **kwargs: object) -> object:
-        raise AssertionError("a born-digital page was OCRed")
 
 
 def _convert(pdf: Path) -> tuple[str, float, object]:
     t0 = time.perf_counter()
-    doc = convert_file(pdf, ConvertOptions(), engine=_NoEngine())  # type: ignore[arg-type]
+    doc = convert_file(pdf, ConvertOptions(), engine=NoEngine())  # type: ignore[arg-type]
     return render(doc).decode("utf-8"), time.perf_counter() - t0, doc
 
 

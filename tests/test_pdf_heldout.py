@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
+from conftest_pdf import NoEngine
 from layoutkit.export.txt import render
 from layoutkit.options import ConvertOptions
 from layoutkit.pdfchars import PdfChar, extract_page
@@ -27,18 +28,6 @@ from layoutkit.qa.readers import read, read_text
 from layoutkit.synth.fonts import FontBook
 from layoutkit.synth.layout import PagePlan, PageSpec, compose_page
 from layoutkit.synth.pdf import _pdf_font, make_born_digital_pdf, write_pdf
-
-
-class _NoEngine:
-    """Fails the test if a born-digital page asks for OCR."""
-
-    name = "none"
-
-    def version(self) -> str:
-        raise AssertionError("a born-digital page asked for an OCR engine")
-
-    def recognize(self, *args: object, **kwargs: object) -> object:
-        raise AssertionError("a born-digital page was OCRed")
 
 
 def _small_plan(lang: str, seed: int) -> PagePlan:
@@ -150,7 +139,7 @@ HELD_OUT = [
                          ids=[f"{a}-{b}col-s{c}-{'chars' if d else 'lines'}" for a, b, c, d in HELD_OUT])
 def test_held_out_pdf_articles_intact(tmp_path: Path, lang: str, cols: int, seed: int, per_char: bool) -> None:
     pdf = make_born_digital_pdf(tmp_path, lang, cols, seed, per_char)
-    doc = convert_file(pdf, ConvertOptions(), engine=_NoEngine())  # type: ignore[arg-type]
+    doc = convert_file(pdf, ConvertOptions(), engine=NoEngine())  # type: ignore[arg-type]
     assert all(p.path == "text-layer" for p in doc.pages)
     text = render(doc).decode("utf-8")
     result = evaluate_docs(read_text(text, str(pdf)), read(pdf.with_name(pdf.stem + ".gt.json")), pdf.stem)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest_pdf import NoEngine
 from layoutkit.model import BlockKind, Document
 from layoutkit.options import ConvertOptions
 from layoutkit.pipeline import convert_file
@@ -41,16 +42,6 @@ WORDS = (
 PAGE_H = 792.0
 
 
-class _NoEngine:
-    """Fails the test if a born-digital page asks for OCR."""
-
-    name = "none"
-
-    def version(self) -> str:
-        raise AssertionError("a born-digital page asked for an OCR engine")
-
-    def recognize(self, *args: object, **kwargs: object) -> object:
-        raise AssertionError("a born-digital page was OCRed")
 
 
 def _fonts() -> None:
@@ -127,7 +118,7 @@ class Page:
 
 
 def _convert(pdf: Path) -> Document:
-    doc = convert_file(pdf, ConvertOptions(), engine=_NoEngine())  # type: ignore[arg-type]
+    doc = convert_file(pdf, ConvertOptions(), engine=NoEngine())  # type: ignore[arg-type]
     assert all(p.path == "text-layer" for p in doc.pages)
     return doc
 
@@ -171,9 +162,6 @@ def test_headlines_side_by_side_in_two_sizes_are_two_lines(tmp_path: Path) -> No
     closer than a word space of its 16 pt type."""
     from reportlab.pdfbase import pdfmetrics
 
-    from layoutkit.pdfchars import extract_page
-    from layoutkit.textlayer import build_lines
-
     pg = Page(tmp_path / "side.pdf")
     left = "Museum Reopens After Two-Year"
     w = pdfmetrics.stringWidth(left, "LKTSerif-Bold", 16)
@@ -181,16 +169,7 @@ def test_headlines_side_by_side_in_two_sizes_are_two_lines(tmp_path: Path) -> No
     pg.text("New Telescope Captures", 40 + w + 5, 62, 12.5, bold=True)
     pg.column(_body(1), 40, 100, 250, n=6)
     pg.column(_body(2), 40 + w + 5, 100, 200, n=6)
-    pdf = pg.save()
-    import pypdfium2 as pdfium
-
-    d = pdfium.PdfDocument(str(pdf))
-    try:
-        data = extract_page(d[0], 1, 300, pdf)
-    finally:
-        d.close()
-    lines, _ = build_lines(data)
-    texts = [ln.text for ln in lines]
+    texts = _line_texts(pg.save())
     assert left in texts and "New Telescope Captures" in texts, texts
 
 
@@ -199,9 +178,6 @@ def test_justified_word_spaces_in_a_river_do_not_cut_lines(tmp_path: Path) -> No
     white channel, but the words beside them do not line up as column
     edges do: the lines stay whole."""
     from reportlab.pdfbase import pdfmetrics
-
-    from layoutkit.pdfchars import extract_page
-    from layoutkit.textlayer import build_lines
 
     pg = Page(tmp_path / "river.pdf")
     size, x0 = 9.0, 40.0
@@ -215,16 +191,7 @@ def test_justified_word_spaces_in_a_river_do_not_cut_lines(tmp_path: Path) -> No
         pg.text(a, x0, top, size, char_space=(width + ends[i] - natural) / (len(a) - 1))
         pg.text(b, x0 + width + starts[i], top, size)
         pg.text(" ".join(_body(i, 5)), 172, top, size)  # the next column
-    pdf = pg.save()
-    import pypdfium2 as pdfium
-
-    d = pdfium.PdfDocument(str(pdf))
-    try:
-        data = extract_page(d[0], 1, 300, pdf)
-    finally:
-        d.close()
-    lines, _ = build_lines(data)
-    texts = [ln.text for ln in lines]
+    texts = _line_texts(pg.save())
     for a, b in rows:
         assert f"{a} {b}" in texts, texts
 
@@ -317,3 +284,19 @@ def test_size_change_rule(a: float, b: float, gap: float, cut: bool) -> None:
         return _Item(0, 0, 1, size, size, ch, False)
 
     assert _size_change(item(a), item(b), gap) is cut
+
+
+def _line_texts(pdf: Path) -> list[str]:
+    """The text-layer lines of the first page of ``pdf``."""
+    import pypdfium2 as pdfium
+
+    from layoutkit.pdfchars import extract_page
+    from layoutkit.textlayer import build_lines
+
+    d = pdfium.PdfDocument(str(pdf))
+    try:
+        data = extract_page(d[0], 1, 300, pdf)
+    finally:
+        d.close()
+    lines, _ = build_lines(data)
+    return [ln.text for ln in lines]

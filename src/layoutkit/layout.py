@@ -156,16 +156,21 @@ def _join_collinear(rules: list[BBox], horizontal: bool, gap: float) -> list[BBo
 def _remove_rule_remnants(text: np.ndarray, em: float) -> np.ndarray:
     """Erase thin straight pieces longer than any glyph stroke (faint parts
     of rules that were too short to count as rules): a vertical stroke of a
-    glyph is at most about 1.5 em long, a horizontal one about 3 em wide.
-    Morphology only: the long runs, minus those that are also wide."""
-    thin = max(2, int(em * 0.45))
-    out = text
-    for along, across in (((1, int(em * 1.5)), (thin + 1, 1)), ((int(em * 3), 1), (1, thin + 1))):
+    glyph is at most about 1.5 em long, a horizontal one about 3 em wide."""
+    return _erase_thin_runs(text, int(em * 1.5), int(em * 3), max(2, int(em * 0.45)))
+
+
+def _erase_thin_runs(binary: np.ndarray, tall: int, wide_: int, thin: int) -> np.ndarray:
+    """``binary`` without its straight runs of ink at least ``tall`` pixels
+    high (vertical) or ``wide_`` pixels wide (horizontal) and at most
+    ``thin`` pixels thick.  Morphology only: the long runs, minus those that
+    are also thick; vertical runs first, horizontal ones from what is left."""
+    out = binary
+    for along, across in (((1, tall), (thin + 1, 1)), ((wide_, 1), (1, thin + 1))):
         runs = open_sparse(out, (max(1, along[0]), max(1, along[1])))
         if not runs.any():
             continue
-        wide = open_sparse(runs, across)
-        remnant = cv2.subtract(runs, wide)
+        remnant = cv2.subtract(runs, open_sparse(runs, across))
         if remnant.any():
             out = cv2.subtract(out, remnant)
     return out
@@ -304,15 +309,7 @@ def _without_thin_lines(binary: np.ndarray, em: float) -> np.ndarray:
     least 4 em long and at most 0.3 em thick, in either direction.  The ink
     of a picture is as long but thicker, and stays."""
     long_ = max(3, int(4 * em))
-    thick = max(2, int(0.3 * em)) + 1
-    out = binary
-    for along, across in (((1, long_), (thick, 1)), ((long_, 1), (1, thick))):
-        runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
-        if not runs.any():
-            continue
-        wide = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
-        out = cv2.subtract(out, cv2.subtract(runs, wide))
-    return out
+    return _erase_thin_runs(binary, long_, long_, max(2, int(0.3 * em)))
 
 
 def _shed_text_lines(binary: np.ndarray, box: BBox, em: float) -> BBox:

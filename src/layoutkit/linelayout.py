@@ -36,7 +36,7 @@ columns of vertical text read right to left.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .layout import Region, _assign_columns, _columns, classify
@@ -296,19 +296,19 @@ class _Cutter:
         return kept
 
     def _split_h(self, items: list[_Item], ys: list[float], depth: int) -> list[list[_Item]]:
-        out: list[list[_Item]] = []
-        bounds = [float("-inf"), *sorted(ys), float("inf")]
-        for a, b in zip(bounds, bounds[1:]):
-            part = [i for i in items if a <= (i.top + i.bottom) / 2 < b]
-            if part:
-                out.extend(self.cut(part, depth + 1))
-        return out
+        return self._split(items, ys, lambda i: (i.top + i.bottom) / 2, depth)
 
     def _split_v(self, items: list[_Item], xs: list[float], depth: int) -> list[list[_Item]]:
+        return self._split(items, xs, lambda i: (i.x0 + i.x1) / 2, depth)
+
+    def _split(self, items: list[_Item], cuts: list[float], centre: Callable[[_Item], float],
+               depth: int) -> list[list[_Item]]:
+        """Items grouped between consecutive ``cuts`` by their ``centre``
+        (page points), each group cut further."""
         out: list[list[_Item]] = []
-        bounds = [float("-inf"), *sorted(xs), float("inf")]
+        bounds = [float("-inf"), *sorted(cuts), float("inf")]
         for a, b in zip(bounds, bounds[1:]):
-            part = [i for i in items if a <= (i.x0 + i.x1) / 2 < b]
+            part = [i for i in items if a <= centre(i) < b]
             if part:
                 out.extend(self.cut(part, depth + 1))
         return out

@@ -414,3 +414,25 @@ def test_bracket_pair_across_two_lines_of_a_column() -> None:
     blk = _block(["本报讯〈通讯员张可馨", "记者 冯雪)会议还研究", "了其他事项。"])
     text = "\n".join(ln.text for ln in consistent_mark_width([blk])[0].lines)
     assert text == "本报讯（通讯员张可馨\n记者 冯雪）会议还研究\n了其他事项。"
+
+
+def test_grey_picture_box_fitted_to_the_picture() -> None:
+    # the shade map's box of a grey picture reaches into the caption set
+    # close under it and over white margin on top; the fitted box does not
+    from layoutkit.layout import _fit_to_picture
+
+    gray = np.full((800, 700), 255, np.uint8)
+    ramp = np.linspace(60, 250, 500).astype(np.uint8)  # light on the right, as photos can be
+    gray[100:500, 50:550] = ramp[None, :]
+    for x in range(50, 530, 16):                       # caption: 10 px under the picture
+        gray[510:535, x:x + 4] = 0
+        gray[520:524, x:x + 11] = 0
+    shade_box = BBox(50, 60, 550, 522)                 # reaches 12 px into the caption
+    fitted = _fit_to_picture(gray, shade_box, em=25.0)
+    assert fitted.top == 100 and 495 <= fitted.bottom <= 505
+    assert fitted.x0 <= 55 and fitted.x1 >= 450
+    # a box that is already the picture stays; a mostly white one is kept as seen
+    assert _fit_to_picture(gray, BBox(50, 100, 550, 500), em=25.0).bottom >= 495
+    white = np.full((800, 700), 250, np.uint8)
+    white[300:320, 100:200] = 0
+    assert _fit_to_picture(white, shade_box, em=25.0) == shade_box

@@ -272,7 +272,7 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
                 # the shade map is blurred (about 0.06 inch) and closed: take
                 # that growth back so the gutter beside the photo stays open
                 m = int(min(grow, bw / 4, bh / 4))
-                photos.append(BBox(x + m, y + m, x + bw - m, y + bh - m))
+                photos.append(_fit_to_picture(gray, BBox(x + m, y + m, x + bw - m, y + bh - m), em))
         # a grey scan's pictures shade the paper; dense ink blobs are looked
         # for on black-and-white scans only.  Text shades the paper too where
         # it is dense and the paper noisy: a candidate whose ink is mostly
@@ -302,6 +302,34 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
             if not _mostly_text(binary, box, em):
                 photos.append(_tighten(_shed_text_lines(binary, box, em), binary))
     return _merge_boxes(photos)
+
+
+def _fit_to_picture(gray: np.ndarray, box: BBox, em: float) -> BBox:
+    """A picture found on the blurred shade map comes out larger than
+    printed: it takes in white margins, and a caption line set close under
+    it (or the foot of a headline over it).  Fit the box to the pixels that
+    are not paper (on the flattened page), after shedding a band at most
+    2.6 em tall beyond a white gap across the whole box at its top or bottom
+    edge: a picture has no such gap so close to its edge."""
+    sub = gray[box.top:box.bottom, box.x0:box.x1]
+    if sub.size == 0:
+        return box
+    # (the median keeps scanner noise from passing for grey)
+    not_paper = cv2.medianBlur(np.ascontiguousarray(sub), 5) < 240
+    rows = not_paper.mean(axis=1)
+    runs = [(a, b) for a, b in _runs(rows < 0.01) if 0 < a and b < len(rows)]
+    top, bottom = 0, len(rows)
+    if runs:
+        a, b = runs[-1]
+        if len(rows) - b <= 2.6 * em and a >= 3 * (len(rows) - b):
+            bottom = a
+        a, b = runs[0]
+        if a <= 2.6 * em and bottom - b >= 3 * a:
+            top = b
+    fitted = _tighten(BBox(0, top, box.width, bottom), not_paper.astype(np.uint8))
+    if fitted.width < 0.5 * box.width or fitted.height < 0.5 * box.height:
+        return box  # the picture is mostly light: keep what the shade map saw
+    return BBox(box.x0 + fitted.x0, box.top + fitted.top, box.x0 + fitted.x1, box.top + fitted.bottom)
 
 
 def _without_thin_lines(binary: np.ndarray, em: float) -> np.ndarray:
@@ -1274,7 +1302,11 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     hrules, vrules = find_rules(binary, em, prep.dpi)
     hrules = [r for r in hrules if not any(_mostly_inside(r, p) for p in photos)]
     vrules = [r for r in vrules if not any(_mostly_inside(r, p) for p in photos)]
-    photos = _split_photos_at_rules(photos, hrules, vrules, prep.dpi)
+    split = _split_photos_at_rules(photos, hrules, vrules, prep.dpi)
+    if shade is not None and split != photos:
+        # (each part of a cut picture keeps the height of the whole: fit it)
+        split = [p if p in photos else _fit_to_picture(prep.gray, p, em) for p in split]
+    photos = split
     text = binary.copy()
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)

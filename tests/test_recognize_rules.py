@@ -436,3 +436,58 @@ def test_grey_picture_box_fitted_to_the_picture() -> None:
     white = np.full((800, 700), 250, np.uint8)
     white[300:320, 100:200] = 0
     assert _fit_to_picture(white, shade_box, em=25.0) == shade_box
+
+
+def _lines(x0: int, top: int, x1: int, n: int, h: int = 30, pitch: int = 45) -> list[BBox]:
+    return [BBox(x0, top + i * pitch, x1, top + i * pitch + h) for i in range(n)]
+
+
+def test_body_set_under_a_pictures_caption_is_no_caption() -> None:
+    from layoutkit.layout import classify
+
+    photo = BBox(100, 200, 900, 700)
+    column = _lines(1000, 200, 1400, 20)               # body text elsewhere: body lines 30 px
+    caption = _lines(100, 705, 600, 1, h=22)           # the caption, right under the picture
+    body_a = _lines(100, 765, 480, 2)                  # the article's body: 1.7 caption lines below
+    body_b = _lines(520, 765, 900, 2)                  # (and its next column, level with it)
+    runover = _lines(100, 740, 300, 1, h=22)           # or: the caption's second line
+
+    def kinds(*blocks: list[BBox]) -> list[BlockKind]:
+        leaves = [photo] + [BBox.enclosing(b) for b in blocks] + [BBox.enclosing(column)]
+        return [r.kind for r in classify(leaves, [[], *blocks, column], [photo], 1500, 2000, [])][1:-1]
+
+    assert kinds(caption, body_a, body_b) == [BlockKind.CAPTION, BlockKind.BODY, BlockKind.BODY]
+    assert kinds(caption, runover) == [BlockKind.CAPTION, BlockKind.CAPTION]
+    # without a caption, the first text under the picture is its caption
+    assert kinds(_lines(100, 705, 480, 2)) == [BlockKind.CAPTION]
+
+
+def test_short_last_line_keeps_its_stem_rows() -> None:
+    # a paragraph's last line of one glyph like 上: a short bar on top, a
+    # thin stem, a bar at the foot.  Against the block's full rows the stem
+    # rows hold little ink; the line is still one line, top bar included
+    from layoutkit.layout import line_boxes
+
+    img = np.zeros((400, 600), np.uint8)
+    for top in (20, 80, 140, 200):                     # four full lines of "glyphs"
+        for x in range(10, 590, 36):
+            img[top:top + 30, x:x + 30] = 255
+            img[top + 5:top + 25, x + 5:x + 25] = 0
+    top = 260                                          # the short line: 上 then 。
+    img[top:top + 4, 25:32] = 255                      # short top bar
+    img[top:top + 30, 22:26] = 255                     # stem
+    img[top + 26:top + 30, 10:40] = 255                # foot
+    img[top + 22:top + 29, 48:55] = 255                # full stop
+    lines = line_boxes(img, BBox(0, 0, 600, 400), em=30.0)
+    assert len(lines) == 5
+    assert lines[-1].top <= top and lines[-1].bottom >= top + 29
+
+
+def test_rule_along_a_pictures_edge_stays_outside_its_box() -> None:
+    from layoutkit.layout import _clear_of_rules
+
+    photo = BBox(580, 1700, 1031, 2680)
+    top_rule = BBox(582, 1707, 2008, 1719)             # a box drawn round three pictures
+    side = BBox(1034, 1650, 1038, 3000)                # a column rule beyond the edge: untouched
+    fitted = _clear_of_rules(photo, [top_rule], [side], 15)
+    assert fitted.top == 1719 and fitted.bottom == 2680 and fitted.x1 == 1031

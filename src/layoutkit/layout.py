@@ -271,8 +271,9 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
             if min(bw, bh) >= max(3 * em, 0.6 * dpi) and area >= 0.5 * bw * bh:
                 # the shade map is blurred (about 0.06 inch) and closed: take
                 # that growth back so the gutter beside the photo stays open
+                # (``fit_photos`` fits it to the picture's pixels later)
                 m = int(min(grow, bw / 4, bh / 4))
-                photos.append(_fit_to_picture(gray, BBox(x + m, y + m, x + bw - m, y + bh - m), em))
+                photos.append(BBox(x + m, y + m, x + bw - m, y + bh - m))
         # a grey scan's pictures shade the paper; dense ink blobs are looked
         # for on black-and-white scans only.  Text shades the paper too where
         # it is dense and the paper noisy: a candidate whose ink is mostly
@@ -304,32 +305,68 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
     return _merge_boxes(photos)
 
 
-def _fit_to_picture(gray: np.ndarray, box: BBox, em: float) -> BBox:
+def fit_photos(gray: np.ndarray, photos: list[BBox], hrules: list[BBox], vrules: list[BBox], em: float,
+               grow: float, dpi: int) -> list[BBox]:
+    """The boxes of pictures found on the shade map, fitted to the pictures'
+    pixels: the shade map is blurred, and its boxes (taken in by ``grow``)
+    reach into captions set close under a picture, and keep the height of
+    both when two pictures side by side are cut apart at a rule.  A rule
+    along a picture's edge stays outside its box, free to cut the page."""
+    h, w = gray.shape[:2]
+    g = int(grow)
+    out = []
+    for p in photos:
+        # (the part of a picture cut apart at a rule, grown back, runs into
+        # the next part: no paper beyond that edge, so it stays where it was)
+        seen = BBox(max(0, p.x0 - g), max(0, p.top - g), min(w, p.x1 + g), min(h, p.bottom + g))
+        out.append(_clear_of_rules(_fit_to_picture(gray, seen, em, p), hrules, vrules, int(0.05 * dpi)))
+    return out
+
+
+def _fit_to_picture(gray: np.ndarray, box: BBox, em: float, fallback: BBox | None = None) -> BBox:
     """A picture found on the blurred shade map comes out larger than
-    printed: it takes in white margins, and a caption line set close under
-    it (or the foot of a headline over it).  Fit the box to the pixels that
-    are not paper (on the flattened page), after shedding a band at most
-    2.6 em tall beyond a white gap across the whole box at its top or bottom
-    edge: a picture has no such gap so close to its edge."""
+    printed: it takes in white margins, a caption line set close under it
+    (or the foot of a headline over it), the edge of the column beside it.
+    Fit the box to the pixels that are not paper (on the flattened page),
+    after shedding a band at most 2.6 em deep beyond a white gap right
+    across the box at any edge: a picture has no such gap so close to its
+    edge.  ``fallback``: the box to use when the pixels tell nothing (a
+    mostly light picture)."""
     sub = gray[box.top:box.bottom, box.x0:box.x1]
     if sub.size == 0:
-        return box
+        return fallback or box
     # (the median keeps scanner noise from passing for grey)
     not_paper = cv2.medianBlur(np.ascontiguousarray(sub), 5) < 240
-    rows = not_paper.mean(axis=1)
-    runs = [(a, b) for a, b in _runs(rows < 0.01) if 0 < a and b < len(rows)]
-    top, bottom = 0, len(rows)
-    if runs:
-        a, b = runs[-1]
-        if len(rows) - b <= 2.6 * em and a >= 3 * (len(rows) - b):
-            bottom = a
-        a, b = runs[0]
-        if a <= 2.6 * em and bottom - b >= 3 * a:
-            top = b
-    fitted = _tighten(BBox(0, top, box.width, bottom), not_paper.astype(np.uint8))
-    if fitted.width < 0.5 * box.width or fitted.height < 0.5 * box.height:
-        return box  # the picture is mostly light: keep what the shade map saw
-    return BBox(box.x0 + fitted.x0, box.top + fitted.top, box.x0 + fitted.x1, box.top + fitted.bottom)
+
+    def span(profile: np.ndarray) -> tuple[int, int]:
+        lo, hi = 0, len(profile)
+        runs = [(a, b) for a, b in _runs(profile < 0.01) if 0 < a and b < len(profile)]
+        if runs:
+            a, b = runs[-1]
+            if len(profile) - b <= 2.6 * em and a >= 3 * (len(profile) - b):
+                hi = a
+            a, b = runs[0]
+            if a <= 2.6 * em and hi - b >= 3 * a:
+                lo = b
+        # then the white margins go (a picture's light parts stay: only rows
+        # and columns with next to no grey)
+        dense = np.flatnonzero(profile[lo:hi] >= 0.02)
+        return (lo + int(dense[0]), lo + int(dense[-1]) + 1) if dense.size else (0, 0)
+
+    y0, y1 = span(not_paper.mean(axis=1))
+    if y1 > y0:
+        x0, x1 = span(not_paper[y0:y1].mean(axis=0))
+        if x1 - x0 >= 0.5 * box.width and y1 - y0 >= 0.5 * box.height:
+            fitted = BBox(box.x0 + x0, box.top + y0, box.x0 + x1, box.top + y1)
+            if fallback is None:
+                return fitted
+            # an edge with no paper beyond it inside the box (a picture
+            # running into dense type or a dirty margin) is not known: the
+            # shade map's edge stays there
+            return BBox(fitted.x0 if x0 > 0 else fallback.x0, fitted.top if y0 > 0 else fallback.top,
+                        fitted.x1 if x1 < box.width else fallback.x1,
+                        fitted.bottom if y1 < box.height else fallback.bottom)
+    return fallback or box  # the picture is mostly light: keep what the shade map saw
 
 
 def _without_thin_lines(binary: np.ndarray, em: float) -> np.ndarray:
@@ -490,6 +527,31 @@ def _stroke_widths(dist: np.ndarray, boxes: list[BBox]) -> list[float]:
         edge = int(np.count_nonzero((sub > 0) & (sub < 1.2)))
         out.append(2.0 * area / edge if edge else 0.0)
     return out
+
+
+def _clear_of_rules(photo: BBox, hrules: list[BBox], vrules: list[BBox], m: int) -> BBox:
+    """The picture's box without the rules along its edges (a frame line,
+    within ``m`` of the edge): the rules stay free to cut the page."""
+    x0, top, x1, bottom = photo.as_tuple()
+    for r in hrules:
+        if r.overlap_x(photo) > 0.5 * photo.width:
+            if r.top <= top + m and r.bottom > top:
+                top = r.bottom
+            if r.bottom >= bottom - m and r.top < bottom:
+                bottom = r.top
+    for r in vrules:
+        if r.overlap_y(photo) > 0.5 * photo.height:
+            if r.x0 <= x0 + m and r.x1 > x0:
+                x0 = r.x1
+            if r.x1 >= x1 - m and r.x0 < x1:
+                x1 = r.x0
+    return BBox(x0, top, x1, bottom) if x1 - x0 > 2 * m and bottom - top > 2 * m else photo
+
+
+def _parts_of_one_picture(parts: list[BBox]) -> bool:
+    """Whether the boxes fill the box around them all but for thin strips:
+    the parts of one picture cut apart at a rule drawn through it."""
+    return sum(p.area for p in parts) >= 0.92 * BBox.enclosing(parts).area
 
 
 def _mostly_inside(inner: BBox, outer: BBox) -> bool:
@@ -847,17 +909,30 @@ def line_boxes(binary: np.ndarray, box: BBox, em: float) -> list[BBox]:
     # a row between two lines may hold a stroke or a neighbour's edge: it is
     # ink only with a fair share of a typical text row's ink
     ref = float(np.median(prof[prof > 0])) if prof.any() else 0.0
-    ink_rows = prof > max(1, int(0.002 * sub.shape[1]), 0.06 * ref)
-    out: list[BBox] = []
-    for a, b in _runs(ink_rows):
-        if b - a < max(2, em * 0.15):
+    floor = max(1, int(0.002 * sub.shape[1]))
+    strict = [(a, b) for a, b in _runs(prof > max(floor, 0.06 * ref)) if b - a >= max(2, em * 0.15)]
+    tall = sorted(b - a for a, b in strict if b - a >= 0.5 * em)
+    typical = float(tall[len(tall) // 2]) if tall else em
+    # a short line (the last of a paragraph: two glyphs) has rows of little
+    # ink, a stem only, that pass for gaps against the block's full rows:
+    # in a run of rows with ink that is narrower than the block, a row is
+    # measured against what a row as wide as that run would hold
+    width = sub.shape[1]
+    runs: list[tuple[int, int]] = []
+    for a, b in _runs(prof > floor):
+        cols = np.flatnonzero(sub[a:b].any(axis=0))
+        share = (cols[-1] + 1 - cols[0]) / width
+        if share >= 0.6:
+            runs.extend((p, q) for p, q in strict if a <= p and q <= b)
             continue
+        local = prof[a:b] > max(floor, 0.06 * ref * share)
+        runs.extend((a + p, a + q) for p, q in _runs(local) if q - p >= max(2, em * 0.15))
+    out: list[BBox] = []
+    for a, b in runs:
         cols = np.flatnonzero(sub[a:b].any(axis=0))
         out.append(BBox(box.x0 + int(cols[0]), box.top + a, box.x0 + int(cols[-1]) + 1, box.top + b))
     # merge pieces of one line (accents, dots of i/j, a line cut at a row of
     # little ink) while the result is no taller than a typical line
-    tall = sorted(lb.height for lb in out if lb.height >= 0.5 * em)
-    typical = float(tall[len(tall) // 2]) if tall else em
     merged: list[BBox] = []
     for lb in out:
         if merged:
@@ -998,6 +1073,21 @@ def classify(
             footer_limit = min(footer_limit, r.bottom)
 
     regions: list[Region] = []
+    kinds: dict[int, BlockKind] = {}  # leaf index -> kind given so far
+
+    def caption_of(photo: BBox, box: BBox) -> bool:
+        # a caption is the first text under its picture, or runs on from it
+        # (the next line, less than 1.5 lines' height below): text that
+        # starts further below another block under the picture -- the
+        # picture's caption -- is the article's body
+        between = [j for j, q in enumerate(leaves) if q is not box and q.as_tuple() not in photo_set
+                   and q.overlap_x(photo) > 0 and q.top >= photo.bottom - em * 0.5 and q.bottom <= box.top + em * 0.25]
+        if not between:
+            return True
+        j = max(between, key=lambda j: leaves[j].bottom)
+        line_h = float(np.median([lb.height for lb in lines_of[j]])) if lines_of[j] else em
+        return kinds.get(j) == BlockKind.CAPTION and box.top - leaves[j].bottom <= 1.5 * line_h
+
     for i, (box, ls) in enumerate(zip(leaves, lines_of)):
         if box.as_tuple() in photo_set:
             regions.append(Region(box, BlockKind.PHOTO))
@@ -1016,13 +1106,14 @@ def classify(
             kind = BlockKind.SUBHEAD
         else:
             above = [p for p in photos if p.bottom <= box.top + em * 0.5 and box.top - p.bottom < 2.5 * em
-                     and p.overlap_x(box) > 0.5 * min(p.width, box.width)]
+                     and p.overlap_x(box) > 0.5 * min(p.width, box.width) and caption_of(p, box)]
             if above and len(ls) <= 4:
                 kind = BlockKind.CAPTION
             elif 2 <= len(ls) <= 4 and body_h and heights[i] >= 0.9 * body_h and _centred(box, ls, leaves, lines_of, em):
                 # a short block of lines set centred in its column is a headline
                 # (one centred line may be a byline or a credit)
                 kind = BlockKind.HEADLINE
+        kinds[i] = kind
         regions.append(Region(box, kind, tuple(ls)))
     return regions
 
@@ -1302,11 +1393,9 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     hrules, vrules = find_rules(binary, em, prep.dpi)
     hrules = [r for r in hrules if not any(_mostly_inside(r, p) for p in photos)]
     vrules = [r for r in vrules if not any(_mostly_inside(r, p) for p in photos)]
-    split = _split_photos_at_rules(photos, hrules, vrules, prep.dpi)
-    if shade is not None and split != photos:
-        # (each part of a cut picture keeps the height of the whole: fit it)
-        split = [p if p in photos else _fit_to_picture(prep.gray, p, em) for p in split]
-    photos = split
+    photos = _split_photos_at_rules(photos, hrules, vrules, prep.dpi)
+    if shade is not None:
+        photos = fit_photos(prep.gray, photos, hrules, vrules, em, grow=0.06 * prep.dpi, dpi=prep.dpi)
     text = binary.copy()
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
@@ -1327,7 +1416,12 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
             continue
         # a caption set close under (or a line over) a picture ends up in the
         # picture's leaf: give the text its own leaf
+        # (parts of a picture cut apart at a rule drawn through it make one
+        # leaf, with no gutter between them: they are one picture again)
         p = ph[0]
+        if len(ph) > 1 and _parts_of_one_picture(ph):
+            p = BBox.enclosing(ph)
+            photos = [q for q in photos if q not in ph] + [p]
         above = _trim(text, lf.top, p.top, lf.x0, lf.x1) if p.top - lf.top > em * 0.5 else None
         below = _trim(text, p.bottom, lf.bottom, lf.x0, lf.x1) if lf.bottom - p.bottom > em * 0.5 else None
         if above is not None:

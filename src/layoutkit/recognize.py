@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .breaks import is_byline
+from .breaks import is_byline, is_caption_start, is_dateline
 from .engines import OcrEngine
 from .layout import PageLayout, Region
 from .model import BBox, Block, BlockKind, Line
@@ -265,5 +265,9 @@ def recognize_page(prep: Prepared, layout: PageLayout, engine: OcrEngine, opts: 
         if kind in (BlockKind.HEADLINE, BlockKind.SUBHEAD) and len(lines) <= 2 and is_byline(" ".join(ln.text for ln in lines)):
             # a byline set bold looks like a one-column headline; its text tells
             kind = BlockKind.BYLINE
+        elif kind == BlockKind.CAPTION and is_dateline(text) and not is_caption_start(text):
+            # text set close under a picture that opens with a dateline
+            # (本报讯, "(AP) —") is the start of an article's body
+            kind = BlockKind.BODY
         blocks.append(Block(bid, kind, bbox, tuple(lines), region.column, region.span, lang, region.vertical))
     return consistent_mark_width(blocks)

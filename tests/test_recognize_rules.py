@@ -491,3 +491,58 @@ def test_rule_along_a_pictures_edge_stays_outside_its_box() -> None:
     side = BBox(1034, 1650, 1038, 3000)                # a column rule beyond the edge: untouched
     fitted = _clear_of_rules(photo, [top_rule], [side], 15)
     assert fitted.top == 1719 and fitted.bottom == 2680 and fitted.x1 == 1031
+
+
+def test_cjk_headlines_of_two_sizes_side_by_side_stay_apart() -> None:
+    # two headlines side by side on one baseline, one in larger type, a
+    # little over half a line apart: no word spaces (CJK), so no descenders
+    # either -- type sizes 20% apart are two headlines
+    from layoutkit.layout import Region, _join_headline_pieces
+
+    text = np.zeros((400, 1400), np.uint8)
+
+    def headline(x0: int, x1: int, top: int, h: int) -> Region:
+        for x in range(x0, x1 - h + 1, h + 4):          # square glyphs 4 px apart
+            text[top:top + h, x:x + h] = 255
+        box = BBox(x0, top, x1, top + h)
+        return Region(box, BlockKind.HEADLINE, (box,))
+
+    small = headline(100, 532, 100, 58)
+    large = headline(570, 1038, 100, 72)
+    assert len(_join_headline_pieces([small, large], text)) == 2
+    # one headline of one size cut in two by a gutter under it joins again
+    text[:] = 0
+    left, right = headline(100, 532, 100, 60), headline(540, 900, 100, 60)
+    assert len(_join_headline_pieces([left, right], text)) == 1
+
+
+def _page_with_deck(deck_size: int) -> np.ndarray:
+    """A headline over three columns, a deck line centred under it, the
+    three columns of body text under both (white page, 300 dpi)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    ttc = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+    img = Image.new("L", (1800, 1300), 255)
+    d = ImageDraw.Draw(img)
+    d.text((460, 60), "湿地公园迎来越冬候鸟", font=ImageFont.truetype(ttc, 84), fill=0)
+    d.text((900 - 4 * deck_size, 225), "生态环境持续改善", font=ImageFont.truetype(ttc, deck_size), fill=0)
+    body = ImageFont.truetype(ttc, 36)
+    text = "会议强调全区上下要切实把思想和行动统一到重要讲话精神上来着力强内需扩开放谋创新促转型" * 3
+    for c, x in enumerate((80, 640, 1200)):
+        for i in range(16):
+            k = (c * 16 + i) % 40
+            d.text((x, 290 + i * 56), text[k:k + 13], font=body, fill=0)
+    return np.array(img)
+
+
+def test_deck_centred_under_a_headline_is_read_before_the_columns() -> None:
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    lay = analyze(preprocess(_page_with_deck(40), 300))
+    text = [r for r in lay.regions if r.kind not in (BlockKind.HEADER, BlockKind.FOOTER)]
+    tops = [r.bbox.top for r in text]
+    deck = next(i for i, r in enumerate(text) if 220 <= r.bbox.top <= 240)
+    # headline, deck, then the three columns from the left
+    assert deck == 1 and text[0].bbox.top < 100
+    assert [r.bbox.x0 // 500 for r in text[2:5]] == [0, 1, 2] and min(tops[2:]) > 250

@@ -852,7 +852,17 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
             # space between two headlines side by side)
             band_ink = cuts.smeared[band[0]:band[1], :].any(axis=0)
             if not any(band[2] < g < band[3] and not band_ink[g] for g in separators):
-                return split_h([y0 + (first[0] + first[1]) // 2])
+                cut = (first[0] + first[1]) // 2
+                # a deck centred under the headline (a line or two of type a
+                # little larger than the body, narrower) goes with it
+                nxt = next(((a, b) for a, b in hgaps if a > first[0] and b - a >= 0.6 * em), None)
+                deck = _trim(mask, y0 + first[1], y0 + nxt[0], x0, x1) if nxt is not None else None
+                if (nxt is not None and deck is not None and deck[1] - deck[0] <= 3 * em
+                        and _line_height(~mask[deck[0]:deck[1], deck[2]:deck[3]].any(axis=1)) >= 1.15 * em
+                        and abs((deck[2] + deck[3]) - (band[2] + band[3])) / 2 <= em
+                        and deck[3] - deck[2] < band[3] - band[2]):
+                    cut = (nxt[0] + nxt[1]) // 2
+                return split_h([y0 + cut])
     # a rule down the whole region cuts first; one down only part of it
     # (a band of articles below a wide gap) waits for the wide gaps
     vr_full = [
@@ -1230,13 +1240,15 @@ def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None)
                     continue
                 last = max(a.line_boxes, key=lambda lb: lb.overlap_y(first))
                 same_line = last.overlap_y(first) >= 0.7 * min(last.height, lh)
-                # (descenders make one word's box up to ~40% taller than another's)
-                similar = abs(last.height - lh) <= 0.45 * max(last.height, lh)
                 gap = first.x0 - last.x1
                 # no wider than the words of these lines are spaced: two
                 # headlines side by side stand further apart than that
                 words = (_word_gaps(text, last) + _word_gaps(text, first)) if text is not None else []
                 spacing = 1.3 * float(np.median(words)) + 2 if words else 0.75 * lh
+                # (descenders make one word's box up to ~40% taller than
+                # another's; lines set without word spaces -- CJK -- have no
+                # descenders: a size apart by more than 15% is another headline)
+                similar = abs(last.height - lh) <= (0.45 if words else 0.15) * max(last.height, lh)
                 if same_line and similar and 0 <= gap < min(0.75 * lh, spacing):
                     rest = tuple(lb for lb in r.line_boxes if lb is not first)
                     boxes = tuple(lb for lb in a.line_boxes if lb is not last) + (last.union(first),) + rest

@@ -546,3 +546,37 @@ def test_deck_centred_under_a_headline_is_read_before_the_columns() -> None:
     # headline, deck, then the three columns from the left
     assert deck == 1 and text[0].bbox.top < 100
     assert [r.bbox.x0 // 500 for r in text[2:5]] == [0, 1, 2] and min(tops[2:]) > 250
+
+
+def _two_articles_side_by_side() -> np.ndarray:
+    """Two articles side by side, each a two-line headline over a picture,
+    a caption and two columns of body text; every gap lines up across the
+    page (grey page, 300 dpi)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+    big, body = ImageFont.truetype(serif, 56), ImageFont.truetype(serif, 30)
+    img = Image.new("L", (2100, 1700), 255)
+    d = ImageDraw.Draw(img)
+    words = "the council said the plan would take effect next year after a long debate over costs".split()
+    for side, x in enumerate((90, 1070)):
+        d.text((x, 60), ("Central Bank Holds", "Local Team Clinches")[side], font=big, fill=0)
+        d.text((x, 135), ("Interest Rates Steady", "Playoff Berth")[side], font=big, fill=0)
+        d.rectangle((x, 260, x + 900, 760), fill=150)
+        d.text((x, 780), "Photo: Shoppers crowd a downtown store.", font=body, fill=0)
+        for c in range(2):
+            for i in range(16):
+                k = (side * 7 + c * 5 + i * 3) % (len(words) - 4)
+                d.text((x + c * 470, 880 + i * 45), " ".join(words[k:k + 4]), font=body, fill=0)
+    return np.array(img)
+
+
+def test_articles_side_by_side_are_read_one_after_the_other() -> None:
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    lay = analyze(preprocess(_two_articles_side_by_side(), 300))
+    sides = [r.bbox.x0 >= 1050 for r in lay.regions if r.kind not in (BlockKind.HEADER, BlockKind.FOOTER)]
+    assert sides.count(True) >= 4 and sides.count(False) >= 4
+    # the whole left article, then the whole right one
+    assert sides == sorted(sides)

@@ -891,6 +891,21 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
             keep = [gap for i, gap in enumerate(strong)
                     if not _column_end(mask, cuts, mids[i], mids[i + 2], x0, x1, gap,
                                        _gutters(cuts, mids[i], mids[i + 2], x0, x1))] or strong
+            # a region that opens with headlines side by side (the band
+            # was not cut off above: a gutter runs through it) owns the
+            # bands under them down to the next band that opens with large
+            # type -- pictures, captions, body of the articles side by side,
+            # whose gaps line up: the gutter between the articles cuts first
+            if _piece_height(cuts.glyphs[y0:keep[0][0], x0:x1], em) >= 1.3 * cuts.line_h:
+                ends = [g[0] for g in keep[1:]] + [y1]
+                keep = [g for g, end in zip(keep, ends)
+                        if (top := _top_band(mask, g[1], end, x0, x1, em) or _trim(mask, g[1], end, x0, x1)) is not None
+                        and _piece_height(cuts.glyphs[top[0]:top[1], top[2]:top[3]], em) >= 1.3 * cuts.line_h]
+                if not keep:
+                    full = _gutters(cuts, y0, y1, x0, x1)
+                    if full:
+                        return split_gutters(full)
+                    keep = strong
         return split_h([(a + b) // 2 for a, b in keep])
     if vr:
         return split_v(vr)

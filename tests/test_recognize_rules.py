@@ -198,6 +198,11 @@ def test_bold_byline_is_not_a_headline() -> None:
     lay = PageLayout(regions, (), (), (), 30.0, 1)
     blocks = recognize_page(prep, lay, Reads(["By Sarah Goldberg", "Rates Steady Again"]), ConvertOptions(languages="eng"))
     assert [b.kind for b in blocks] == [BlockKind.BYLINE, BlockKind.HEADLINE]
+    # a bold byline found in one block with the body's first line under it
+    two = (Region(BBox(20, 30, 460, 160), BlockKind.HEADLINE, (BBox(20, 30, 420, 60), BBox(20, 130, 460, 160))),)
+    blocks = recognize_page(prep, PageLayout(two, (), (), (), 30.0, 1), Reads(["By James O'Neill", "ATLANTA — The"]),
+                            ConvertOptions(languages="eng"))
+    assert [(b.kind, b.text) for b in blocks] == [(BlockKind.BYLINE, "By James O'Neill"), (BlockKind.BODY, "ATLANTA — The")]
 
 
 def test_gap_where_only_some_columns_ended_is_not_a_band_boundary() -> None:
@@ -580,3 +585,19 @@ def test_articles_side_by_side_are_read_one_after_the_other() -> None:
     assert sides.count(True) >= 4 and sides.count(False) >= 4
     # the whole left article, then the whole right one
     assert sides == sorted(sides)
+
+
+def test_black_and_white_picture_with_a_piece_apart_is_found_whole() -> None:
+    # a binarised picture whose top-left blob the closing leaves apart from
+    # the rest: the blob lies inside the box of the larger piece, and is
+    # met first in the page's raster order
+    from layoutkit.layout import find_photos
+
+    em = 23.0
+    binary = np.zeros((1400, 1200), np.uint8)
+    binary[150:330, 100:300] = 255                     # the blob in the corner
+    binary[150:1000, 330:1100] = 255                   # the rest: an L round it,
+    binary[360:1000, 100:1100] = 255                   # 30 px of white between them
+    gray = np.where(binary > 0, 0, 255).astype(np.uint8)
+    photos = find_photos(gray, binary, em, None, grow=18, dpi=300)
+    assert any(p.top <= 160 and p.bottom >= 990 and p.width >= 950 for p in photos)

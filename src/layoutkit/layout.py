@@ -285,7 +285,9 @@ def find_photos(gray: np.ndarray, binary: np.ndarray, em: float, shade: np.ndarr
     closed = cv2.morphologyEx(_without_thin_lines(binary, em), cv2.MORPH_CLOSE,
                               cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     n, _, stats = label_components(closed, connectivity=8)
-    for i in range(1, n):
+    # (largest first: a piece of a picture that the closing left apart lies
+    # inside the box of the rest and must not take its place)
+    for i in sorted(range(1, n), key=lambda i: -int(stats[i, 2]) * int(stats[i, 3])):
         x, y, bw, bh, area = (int(v) for v in stats[i, :5])
         if bw < 4 * em or bh < 4 * em:
             continue

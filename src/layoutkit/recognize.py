@@ -265,6 +265,14 @@ def recognize_page(prep: Prepared, layout: PageLayout, engine: OcrEngine, opts: 
         if kind in (BlockKind.HEADLINE, BlockKind.SUBHEAD) and len(lines) <= 2 and is_byline(" ".join(ln.text for ln in lines)):
             # a byline set bold looks like a one-column headline; its text tells
             kind = BlockKind.BYLINE
+        elif kind in (BlockKind.HEADLINE, BlockKind.SUBHEAD) and len(lines) >= 2 and is_byline(lines[0].text):
+            # a bold byline with the first line of the body under it, found
+            # as one block: the byline, then the body
+            blocks.append(Block(bid, BlockKind.BYLINE, BBox.enclosing([ln.bbox for ln in lines[:1]]), tuple(lines[:1]),
+                                region.column, region.span, lang, region.vertical))
+            bid = f"p{page_number}-b{len(blocks) + 1}"
+            kind, lines = BlockKind.BODY, lines[1:]
+            bbox = BBox.enclosing([ln.bbox for ln in lines])
         elif kind == BlockKind.CAPTION and is_dateline(text) and not is_caption_start(text):
             # text set close under a picture that opens with a dateline
             # (本报讯, "(AP) —") is the start of an article's body

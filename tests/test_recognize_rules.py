@@ -601,3 +601,22 @@ def test_black_and_white_picture_with_a_piece_apart_is_found_whole() -> None:
     gray = np.where(binary > 0, 0, 255).astype(np.uint8)
     photos = find_photos(gray, binary, em, None, grow=18, dpi=300)
     assert any(p.top <= 160 and p.bottom >= 990 and p.width >= 950 for p in photos)
+
+
+def test_pictures_side_by_side_closer_than_the_blur_are_parted() -> None:
+    from layoutkit.layout import _fit_to_picture, _split_at_paper
+
+    gray = np.full((900, 1400), 255, np.uint8)
+    gray[100:600, 100:680] = 120                      # two grey pictures, a 30-px gutter apart
+    gray[100:600, 710:1300] = 160
+    gray[350:362, 710:1300] = 255                     # (the right one crossed by a white band)
+    parts = _split_at_paper(gray, BBox(90, 90, 1310, 700), side=180)
+    assert [(p.x0 < 690, p.x1 > 700) for p in parts] == [(True, False), (False, True)]
+    assert all(p.top == 90 and p.bottom == 700 for p in parts)   # never cut across
+    # a caption of two lines under a picture, and a sliver of the text
+    # beyond at the box's foot: all shed
+    for top in (612, 640):
+        gray[top:top + 20, 710:1280:12] = 0
+    gray[695:700, 710:1290:9] = 0
+    fitted = _fit_to_picture(gray, parts[1], em=25.0)
+    assert fitted.top == 100 and 598 <= fitted.bottom <= 602

@@ -321,8 +321,32 @@ def fit_photos(gray: np.ndarray, photos: list[BBox], hrules: list[BBox], vrules:
         # (the part of a picture cut apart at a rule, grown back, runs into
         # the next part: no paper beyond that edge, so it stays where it was)
         seen = BBox(max(0, p.x0 - g), max(0, p.top - g), min(w, p.x1 + g), min(h, p.bottom + g))
-        out.append(_clear_of_rules(_fit_to_picture(gray, seen, em, p), hrules, vrules, int(0.05 * dpi)))
+        for part in _split_at_paper(gray, seen, 0.6 * dpi):
+            inner = part.intersection(p) or part
+            out.append(_clear_of_rules(_fit_to_picture(gray, part, em, inner), hrules, vrules, int(0.05 * dpi)))
     return out
+
+
+def _split_at_paper(gray: np.ndarray, box: BBox, side: float) -> list[BBox]:
+    """Two pictures side by side closer than the shade map's blur come out
+    of it as one: a band of paper down the whole box, at least a twelfth
+    of ``side`` wide, with picture-sized parts (``side`` pixels or more: a
+    picture is at least 0.6 inch each way) either side, parts them.  (Not
+    across: a light picture can have a white band right across it.)"""
+    sub = gray[box.top:box.bottom, box.x0:box.x1]
+    if sub.size == 0:
+        return [box]
+    profile = (cv2.medianBlur(np.ascontiguousarray(sub), 5) < 240).mean(axis=0)
+    inked = np.flatnonzero(profile >= 0.01)
+    if inked.size == 0:
+        return [box]
+    first, last = int(inked[0]), int(inked[-1]) + 1
+    for a, b in _runs(profile < 0.01):
+        if first < a and b < last and b - a >= side / 12 and a - first >= side and last - b >= side:
+            cut = box.x0 + (a + b) // 2
+            return (_split_at_paper(gray, BBox(box.x0, box.top, cut, box.bottom), side)
+                    + _split_at_paper(gray, BBox(cut, box.top, box.x1, box.bottom), side))
+    return [box]
 
 
 def _fit_to_picture(gray: np.ndarray, box: BBox, em: float, fallback: BBox | None = None) -> BBox:
@@ -341,15 +365,25 @@ def _fit_to_picture(gray: np.ndarray, box: BBox, em: float, fallback: BBox | Non
     not_paper = cv2.medianBlur(np.ascontiguousarray(sub), 5) < 240
 
     def span(profile: np.ndarray) -> tuple[int, int]:
-        lo, hi = 0, len(profile)
-        runs = [(a, b) for a, b in _runs(profile < 0.01) if 0 < a and b < len(profile)]
-        if runs:
-            a, b = runs[-1]
-            if len(profile) - b <= 2.6 * em and a >= 3 * (len(profile) - b):
-                hi = a
-            a, b = runs[0]
-            if a <= 2.6 * em and hi - b >= 3 * a:
-                lo = b
+        inked = np.flatnonzero(profile >= 0.01)
+        if inked.size == 0:
+            return 0, 0
+        first, last = int(inked[0]), int(inked[-1]) + 1
+        lo, hi = first, last
+        runs = [(a, b) for a, b in _runs(profile < 0.01) if first < a and b < last]
+        # (band after band: a caption of two lines has a gap of its own, and
+        # the box may end in a sliver of the text beyond)
+        shed = True
+        while shed:
+            shed = False
+            for a, b in runs:
+                if b <= hi and hi - b <= 2.6 * em and a - lo >= 3 * (hi - b):
+                    hi, shed = a, True
+                    break
+            for a, b in reversed(runs):
+                if a >= lo and b < hi and a - lo <= 2.6 * em and hi - b >= 3 * (a - lo):
+                    lo, shed = b, True
+                    break
         # then the white margins go (a picture's light parts stay: only rows
         # and columns with next to no grey)
         dense = np.flatnonzero(profile[lo:hi] >= 0.02)

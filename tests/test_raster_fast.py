@@ -12,7 +12,15 @@ import cv2
 import numpy as np
 import pytest
 
-from layoutkit.layout import _drop_slivers, _line_runs, _remove_rule_remnants, find_rules
+from layoutkit.layout import (
+    _drop_slivers,
+    _ink_edge,
+    _keep_glyph_strokes,
+    _line_runs,
+    _remove_rule_remnants,
+    _stroke_widths,
+    find_rules,
+)
 from layoutkit.model import BBox
 from layoutkit.preprocess import (
     _open_rows,
@@ -312,3 +320,61 @@ def test_drop_slivers_of_a_large_page_by_strips_same_as_whole_page() -> None:
     ref = img.copy()
     ref[drop[labels]] = 0
     assert drop.any() and np.array_equal(_drop_slivers(img, em), ref)
+
+
+def _ref_keep_glyph_strokes(before: np.ndarray, after: np.ndarray, em: float) -> np.ndarray:
+    """Stroke restoring by whole-image look-ups (the plain version)."""
+    removed = cv2.subtract(before, after)
+    if not removed.any():
+        return after
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(before, connectivity=8)
+    mixed = np.zeros(n, bool)
+    mixed[np.unique(labels[removed > 0])] = True
+    kept = np.zeros(n, bool)
+    kept[np.unique(labels[after > 0])] = True
+    small = (stats[:, 2] <= 4 * em) & (stats[:, 3] <= 4 * em)
+    restore = mixed & kept & small
+    restore[0] = False
+    if not restore.any():
+        return after
+    pieces = removed.copy()
+    pieces[~restore[labels]] = 0
+    _, plabels, pstats, _ = cv2.connectedComponentsWithStats(pieces, connectivity=8)
+    heavy = pstats[:, 4] >= 0.15 * em * np.maximum(pstats[:, 2], pstats[:, 3])
+    heavy[0] = False
+    out = after.copy()
+    out[heavy[plabels]] = 255
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_keep_glyph_strokes_same_as_whole_image(seed: int) -> None:
+    rng = np.random.default_rng(500 + seed)
+    h, w = int(rng.integers(150, 500)), int(rng.integers(150, 500))
+    img = _page(rng, h, w, n_lines=int(rng.integers(0, 14)), specks=0.004)
+    # glyph-sized shapes with long stems (restored) beside the rules
+    for _ in range(6):
+        y, x = int(rng.integers(0, h - 40)), int(rng.integers(0, w - 40))
+        img[y:y + 36, x:x + int(rng.integers(3, 9))] = 255
+        img[y + 10:y + 14, x:x + 25] = 255
+    em = float(rng.choice([10.0, 14.0, 20.0]))
+    after = _remove_rule_remnants(img, em)
+    assert np.array_equal(_keep_glyph_strokes(img, after, em), _ref_keep_glyph_strokes(img, after, em))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ink_edge_is_the_first_step_of_the_distance_map(seed: int) -> None:
+    rng = np.random.default_rng(700 + seed)
+    h, w = int(rng.integers(20, 300)), int(rng.integers(20, 300))
+    img = _page(rng, h, w, specks=0.05)
+    img[: int(rng.integers(0, 4))] = 255  # ink along the image's edges
+    img[:, w - int(rng.integers(0, 4)):] = 255
+    dist = cv2.distanceTransform(img, cv2.DIST_L2, 3)
+    assert np.array_equal(_ink_edge(img), (dist > 0) & (dist < 1.2))
+    boxes = [BBox(0, 0, w, h), BBox(w // 4, h // 5, w // 2 + 1, h - 1), BBox(1, 2, 3, 4)]
+    ref = []
+    for b in boxes:  # the measure as taken on the distance map
+        sub = dist[b.top:b.bottom, b.x0:b.x1]
+        area, edge = int(np.count_nonzero(sub)), int(np.count_nonzero((sub > 0) & (sub < 1.2)))
+        ref.append(2.0 * area / edge if edge else 0.0)
+    assert _stroke_widths(img, _ink_edge(img), boxes) == ref

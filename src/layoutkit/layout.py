@@ -182,11 +182,20 @@ def _keep_glyph_strokes(before: np.ndarray, after: np.ndarray, em: float) -> np.
     thin and long as a broken rule, but it is part of a glyph-sized shape
     (at most 4 em each way) with ink that stayed and has the weight of a
     stroke (0.15 em or more across), while a piece of a rule is hair-thin,
-    stands alone or runs along a column of text."""
+    stands alone or runs along a column of text.
+
+    ``after`` is ``before`` with some ink erased (never added), as
+    :func:`_remove_rule_remnants` gives it; both uint8, ink non-zero."""
     removed_all = cv2.subtract(before, after)
-    bx, by, bw, bh = cv2.boundingRect(removed_all)
-    if bw == 0 or bh == 0:
+    # (the removed pixels are few: everything is measured at them, not over
+    # the whole box; OpenCV lists them several times faster than numpy)
+    pts = cv2.findNonZero(removed_all)
+    if pts is None:
         return after
+    pts = pts.reshape(-1, 2)  # (x, y) rows
+    xs, ys = pts[:, 0], pts[:, 1]
+    bx, by = int(xs.min()), int(ys.min())
+    bw, bh = int(xs.max()) + 1 - bx, int(ys.max()) + 1 - by
     # work in the box of what was removed (and a margin of 4 em: the
     # glyphs the strokes belong to); the rest of the page is left as it is
     pad = int(4 * em) + 1
@@ -199,24 +208,33 @@ def _keep_glyph_strokes(before: np.ndarray, after: np.ndarray, em: float) -> np.
     n, labels, stats = label_components(before, connectivity=8)
     if n <= 1:
         return full_after
-    mixed = np.zeros(n, bool)
-    mixed[np.unique(labels[(removed > 0)])] = True
-    kept = np.zeros(n, bool)
-    kept[np.unique(labels[after > 0])] = True
+    # a component is "mixed" when some of its ink was removed, and "kept"
+    # when not all of it was (``after`` only lost ink, so its erased pixels
+    # are all among the removed ones)
+    ys, xs = ys - y0, xs - x0
+    lab = labels[ys, xs]
+    mixed = np.bincount(lab, minlength=n) > 0
+    gone = np.bincount(lab[after[ys, xs] == 0], minlength=n)
+    kept = gone < stats[:, cv2.CC_STAT_AREA]
     small = (stats[:, cv2.CC_STAT_WIDTH] <= 4 * em) & (stats[:, cv2.CC_STAT_HEIGHT] <= 4 * em)
     restore = mixed & kept & small
     restore[0] = False
     if not restore.any():
         return full_after
     # only strokes of some weight: a hair-thin piece (1-3 px) is a rule's
-    pieces = removed.copy()
-    pieces[~restore[labels]] = 0
+    # (the removed pixels of the restored components, in their own box)
+    sel = restore[lab]
+    py, px = ys[sel], xs[sel]
+    top, left = int(py.min()), int(px.min())
+    pieces = np.zeros((int(py.max()) + 1 - top, int(px.max()) + 1 - left), removed.dtype)
+    pieces[py - top, px - left] = removed[py, px]
     m, plabels, pstats = label_components(pieces, connectivity=8)
     long_side = np.maximum(pstats[:, cv2.CC_STAT_WIDTH], pstats[:, cv2.CC_STAT_HEIGHT])
     heavy = pstats[:, cv2.CC_STAT_AREA] >= 0.15 * em * long_side
     heavy[0] = False
+    on = heavy[plabels[py - top, px - left]]
     out = full_after.copy()
-    out[y0:y1, x0:x1][heavy[plabels]] = 255
+    out[y0 + py[on], x0 + px[on]] = 255
     return out
 
 
@@ -502,7 +520,7 @@ def _tighten(box: BBox, binary: np.ndarray) -> BBox:
 
 
 def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: float,
-                        dist: np.ndarray | None = None) -> tuple[list[BBox], list[list[BBox]]]:
+                        ink: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[list[BBox], list[list[BBox]]]:
     """Split a leaf where its lines change from large type to body type: a
     one-column headline (and deck) set close above its body ends up in one
     leaf with it.  Lines of large type are over 1.25 times the body line
@@ -518,9 +536,9 @@ def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: floa
     # bold type (a one-column headline hardly larger than the body) by stroke
     stroke: dict[tuple[int, int, int, int], float] = {}
     body_stroke = 0.0
-    if dist is not None:
+    if ink is not None:
         all_lines = [lb for ls in lines_of for lb in ls]
-        widths = _stroke_widths(dist, all_lines)
+        widths = _stroke_widths(ink[0], ink[1], all_lines)
         stroke = {lb.as_tuple(): w for lb, w in zip(all_lines, widths)}
         body_stroke = float(np.median(widths)) if widths else 0.0
     out_l: list[BBox] = []
@@ -542,26 +560,35 @@ def _split_type_changes(leaves: list[BBox], lines_of: list[list[BBox]], em: floa
     return out_l, out_ls
 
 
-def _ink_depth(text: np.ndarray) -> np.ndarray:
-    """Distance from each ink pixel to the paper (0 on paper); ``text``:
-    uint8, any non-zero value is ink (OpenCV measures to the nearest 0)."""
-    return cv2.distanceTransform(text, cv2.DIST_L2, 3)
+def _ink_edge(text: np.ndarray) -> np.ndarray:
+    """The edge of the ink: ink pixels (non-zero in ``text``) with a paper
+    pixel (0) right above, below, left or right of them; the outside of the
+    page counts as ink.  Exactly the pixels whose distance to the paper
+    (``cv2.distanceTransform(text, cv2.DIST_L2, 3)``) is above 0 and below
+    1.2 (one step across; a diagonal step is 1.37), without computing the
+    distances (several times dearer)."""
+    ink = text > 0
+    paper_near = np.zeros_like(ink)
+    paper_near[1:] |= ~ink[:-1]
+    paper_near[:-1] |= ~ink[1:]
+    paper_near[:, 1:] |= ~ink[:, :-1]
+    paper_near[:, :-1] |= ~ink[:, 1:]
+    return ink & paper_near
 
 
-def _stroke_widths(dist: np.ndarray, boxes: list[BBox]) -> list[float]:
-    """Mean stroke width (px) of the ink in each box, from the map of
-    :func:`_ink_depth`: the ink's area over half its edge (the ink pixels
-    next to the paper, depth 1).  A stroke w pixels wide and L long has an
-    area of w*L and 2*L edge pixels, so this is w for any width -- unlike
-    the mean depth, which grows slower than the width and squeezes bold
-    and regular type together on coarse scans.  Bold type has wider
-    strokes."""
+def _stroke_widths(text: np.ndarray, edge: np.ndarray, boxes: list[BBox]) -> list[float]:
+    """Mean stroke width (px) of the ink in each box: the ink's area (the
+    non-zero pixels of ``text``) over half its edge (the pixels of
+    :func:`_ink_edge`, next to the paper).  A stroke w pixels wide and L
+    long has an area of w*L and 2*L edge pixels, so this is w for any width
+    -- unlike the mean depth, which grows slower than the width and
+    squeezes bold and regular type together on coarse scans.  Bold type
+    has wider strokes."""
     out = []
     for b in boxes:
-        sub = dist[b.top:b.bottom, b.x0:b.x1]
-        area = int(np.count_nonzero(sub))
-        edge = int(np.count_nonzero((sub > 0) & (sub < 1.2)))
-        out.append(2.0 * area / edge if edge else 0.0)
+        area = int(np.count_nonzero(text[b.top:b.bottom, b.x0:b.x1]))
+        n_edge = int(np.count_nonzero(edge[b.top:b.bottom, b.x0:b.x1]))
+        out.append(2.0 * area / n_edge if n_edge else 0.0)
     return out
 
 
@@ -1493,9 +1520,9 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
         if below is not None:
             fixed.append(BBox(below[2], below[0], below[3], below[1]))
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
-    depth = _ink_depth(text)  # one distance map for both stroke measurements
-    fixed, lines_of = _split_type_changes(fixed, lines_of, em, depth)
-    regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(depth, fixed))
+    edge = _ink_edge(text)  # one edge map for both stroke measurements
+    fixed, lines_of = _split_type_changes(fixed, lines_of, em, (text, edge))
+    regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, edge, fixed))
     regions = _join_headline_pieces(regions, text)
     regions = _join_line_fragments(regions, em)
     regions = _extend_line_ends(regions, ink, em)

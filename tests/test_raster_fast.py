@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from layoutkit.layout import (
+    _dilate3,
     _drop_slivers,
     _ink_edge,
     _keep_glyph_strokes,
@@ -378,3 +379,13 @@ def test_ink_edge_is_the_first_step_of_the_distance_map(seed: int) -> None:
         area, edge = int(np.count_nonzero(sub)), int(np.count_nonzero((sub > 0) & (sub < 1.2)))
         ref.append(2.0 * area / edge if edge else 0.0)
     assert _stroke_widths(img, _ink_edge(img), boxes) == ref
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 7), (7, 1), (2, 2), (57, 83), (300, 211)])
+def test_dilate3_same_as_opencv(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(shape[0] * 1000 + shape[1])
+    img = (rng.random(shape) < 0.3).astype(np.uint8) * 255
+    img[rng.random(shape) < 0.1] = 7  # any value, not only 0/255
+    for horizontal, k in ((True, (3, 1)), (False, (1, 3))):
+        ref = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, k))
+        assert np.array_equal(_dilate3(img, horizontal), ref)

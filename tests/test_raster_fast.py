@@ -30,6 +30,7 @@ from layoutkit.preprocess import (
     erase_in_strips,
     label_components,
     label_strips,
+    open_line,
     open_sparse,
     remove_borders,
 )
@@ -389,3 +390,19 @@ def test_dilate3_same_as_opencv(shape: tuple[int, int]) -> None:
     for horizontal, k in ((True, (3, 1)), (False, (1, 3))):
         ref = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, k))
         assert np.array_equal(_dilate3(img, horizontal), ref)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_open_line_equals_opening(seed: int) -> None:
+    rng = np.random.default_rng(900 + seed)
+    for _ in range(20):
+        h, w = int(rng.integers(1, 70)), int(rng.integers(1, 90))
+        img = (rng.random((h, w)) < rng.choice([0.3, 0.8, 0.97, 1.0])).astype(np.uint8) * 255
+        length = int(rng.integers(1, 60))  # odd and even, longer than the image too
+        for horizontal in (True, False):
+            k = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+            ref = cv2.morphologyEx(img, cv2.MORPH_OPEN, k)
+            assert np.array_equal(open_line(img, length, horizontal), ref)
+    page = _page(rng, 300, 420)
+    for length, horizontal in ((33, False), (66, True), (8, True), (9, False)):
+        assert np.array_equal(open_line(page, length, horizontal), open_sparse(page, (length, 1) if horizontal else (1, length)))

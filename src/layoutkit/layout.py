@@ -28,6 +28,7 @@ from .preprocess import (
     erase_in_strips,
     label_components,
     label_strips,
+    open_line,
     open_sparse,
 )
 
@@ -179,13 +180,16 @@ def _erase_thin_runs(binary: np.ndarray, tall: int, wide_: int, thin: int) -> np
     """``binary`` without its straight runs of ink at least ``tall`` pixels
     high (vertical) or ``wide_`` pixels wide (horizontal) and at most
     ``thin`` pixels thick.  Morphology only: the long runs, minus those that
-    are also thick; vertical runs first, horizontal ones from what is left."""
+    are also thick; vertical runs first, horizontal ones from what is left.
+    ``binary``: 0/255 (the openings of :func:`open_line` give 0/255)."""
     out = binary
-    for along, across in (((1, tall), (thin + 1, 1)), ((wide_, 1), (1, thin + 1))):
-        runs = open_sparse(out, (max(1, along[0]), max(1, along[1])))
+    # (vertical runs: along the columns, measured across the rows; then
+    # horizontal runs the other way round)
+    for along, horizontal in ((max(1, tall), False), (max(1, wide_), True)):
+        runs = open_line(out, along, horizontal)
         if not runs.any():
             continue
-        remnant = cv2.subtract(runs, open_sparse(runs, across))
+        remnant = cv2.subtract(runs, open_line(runs, thin + 1, not horizontal))
         if remnant.any():
             out = cv2.subtract(out, remnant)
     return out

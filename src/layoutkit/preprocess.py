@@ -295,6 +295,48 @@ def open_sparse(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return out
 
 
+def open_line(mask: np.ndarray, length: int, horizontal: bool) -> np.ndarray:
+    """Morphological opening of a mask (ink = non-zero) with a line of
+    ``length`` pixels along the rows (``horizontal``) or the columns:
+    the runs of ink at least that long, as 0/255.  The same as
+    ``cv2.morphologyEx(mask, cv2.MORPH_OPEN, ...)`` with a ``(length, 1)``
+    or ``(1, length)`` rectangle gives for a 0/255 mask, borders included,
+    several times faster: the mask is packed eight pixels to a byte across
+    the line's direction (a horizontal line works on the transposed mask),
+    and the erosion (AND) and dilation (OR) over ``length`` rows take
+    log2(length) steps of whole packed rows."""
+    img = cv2.transpose(mask) if horizontal else mask
+    width = img.shape[1]
+    packed = np.packbits(img > 0, axis=1)
+    if length > 1:
+        packed = _rows_window(_rows_window(packed, length, 255), length, 0)
+    out = np.unpackbits(packed, axis=1, count=width) * np.uint8(255)
+    return cv2.transpose(out) if horizontal else out
+
+
+def _rows_window(rows: np.ndarray, length: int, fill: int) -> np.ndarray:
+    """Row ``i`` of the result: the AND (``fill`` 255: erosion, the outside
+    counted as ink) or the OR (``fill`` 0: dilation, the outside paper) of
+    rows ``i - length // 2`` to ``i - length // 2 + length - 1`` of ``rows``
+    (uint8, any shape after the first axis) -- OpenCV's anchor for a line
+    kernel in both passes.  Windows doubled 1, 2, 4 ... rows, then the
+    last step overlapping."""
+    n = rows.shape[0]
+    a = length // 2
+    padded = np.empty((n + length - 1,) + rows.shape[1:], np.uint8)
+    padded[:a] = fill
+    padded[a:a + n] = rows
+    padded[a + n:] = fill
+    op = np.bitwise_and if fill else np.bitwise_or
+    cur, k = padded, 1  # cur[i]: the op over padded[i:i + k]
+    while 2 * k <= length:
+        cur = op(cur[:-k], cur[k:])
+        k *= 2
+    if k < length:
+        cur = op(cur[:-(length - k)], cur[length - k:])
+    return cur
+
+
 #: pages larger than this (pixels) are labelled in strips (see :func:`label_strips`)
 STRIP_PIXELS = 16_000_000
 

@@ -29,7 +29,6 @@ from .preprocess import (
     label_components,
     label_strips,
     open_line,
-    open_sparse,
 )
 
 
@@ -97,7 +96,7 @@ def _dilate3(img: np.ndarray, horizontal: bool) -> np.ndarray:
 
 def _line_runs(img: np.ndarray, length: int, horizontal: bool) -> list[tuple[int, int, int, int]]:
     """Boxes ``(x, y, w, h)`` (pixels of ``img``) of the 8-connected pieces
-    left by opening ``img`` (ink = 255) with a line of ``length`` pixels
+    left by opening ``img`` (0/255, ink = 255) with a line of ``length`` pixels
     along the rows (``horizontal``) or the columns: exactly the boxes of a
     labelling of the whole opened image.
 
@@ -110,22 +109,22 @@ def _line_runs(img: np.ndarray, length: int, horizontal: bool) -> list[tuple[int
     h, w = img.shape
     cell = 8
     kp = max(1, (length // 2 - 2 * cell) // cell)  # whole cells in any run that can survive
+    # whole ink cells: all 8 pixels 255 (what an area-average pooling to
+    # 255 means on a 0/255 image), along the rows from the bits of each
+    # byte of the packed row, down the columns from the AND of 8 rows
     if horizontal:
-        pooled = cv2.resize(img[:, :w // cell * cell], (w // cell, h), interpolation=cv2.INTER_AREA)
+        whole = np.packbits(img[:, :w // cell * cell] == 255, axis=1) == 255
         k = (kp, 1)
     else:
-        pooled = cv2.resize(img[:h // cell * cell], (w, h // cell), interpolation=cv2.INTER_AREA)
+        whole = np.bitwise_and.reduce(img[:h // cell * cell].reshape(h // cell, cell, w), axis=1) == 255
         k = (1, kp)
-    if pooled.size == 0:
+    if whole.size == 0:
         cand = np.ones(h if horizontal else w, bool)
     else:
-        # (a cell is 255 only when all its pixels are ink)
-        full = cv2.erode((pooled == 255).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, k))
+        full = cv2.erode(whole.view(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, k))
         cand = full.any(axis=1 if horizontal else 0)
-    kernel = (length, 1) if horizontal else (1, length)
     if cand.mean() > 0.4:
-        _, _, stats = label_components(open_sparse(img, kernel))
-        return [tuple(int(v) for v in st[:4]) for st in stats[1:]]  # type: ignore[misc]
+        return _piece_boxes(open_line(img, length, horizontal))
     if not cand.any():
         return []
     pieces: list[np.ndarray] = []
@@ -135,16 +134,26 @@ def _line_runs(img: np.ndarray, length: int, horizontal: bool) -> list[tuple[int
         pieces += [img[a:b] if horizontal else img[:, a:b], gap]
         index += list(range(a, b)) + [-1]
     packed = np.concatenate(pieces, axis=0 if horizontal else 1)
-    _, _, stats = label_components(open_sparse(packed, kernel))
     out: list[tuple[int, int, int, int]] = []
-    for st in stats[1:]:
-        x, y, bw, bh = (int(v) for v in st[:4])
+    for x, y, bw, bh in _piece_boxes(open_line(packed, length, horizontal)):
         if horizontal:
             y = index[y]
         else:
             x = index[x]
         out.append((x, y, bw, bh))
     return out
+
+
+def _piece_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes ``(x, y, w, h)`` of the 8-connected pieces of ``mask`` in the
+    order of a labelling of the whole of it, from a labelling of the box of
+    its ink only (a labelling's cost grows with the pixels it scans, and
+    the runs left by an opening are few)."""
+    x0, y0, bw, bh = cv2.boundingRect(mask)
+    if bw == 0 or bh == 0:
+        return []
+    _, _, stats = label_components(mask[y0:y0 + bh, x0:x0 + bw])
+    return [(int(x) + x0, int(y) + y0, int(w), int(h)) for x, y, w, h in stats[1:, :4].tolist()]
 
 
 def _join_collinear(rules: list[BBox], horizontal: bool, gap: float) -> list[BBox]:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from layoutkit.layout import (
+    _clean_text,
     _dilate3,
     _drop_slivers,
     _ink_edge,
@@ -406,3 +407,20 @@ def test_open_line_equals_opening(seed: int) -> None:
     page = _page(rng, 300, 420)
     for length, horizontal in ((33, False), (66, True), (8, True), (9, False)):
         assert np.array_equal(open_line(page, length, horizontal), open_sparse(page, (length, 1) if horizontal else (1, length)))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_clean_text_same_as_its_steps_one_after_the_other(seed: int) -> None:
+    rng = np.random.default_rng(1100 + seed)
+    h, w = int(rng.integers(150, 500)), int(rng.integers(150, 500))
+    img = _page(rng, h, w, n_lines=int(rng.integers(0, 14)), specks=float(rng.choice([0.002, 0.01])))
+    for _ in range(6):  # glyph-sized shapes with long stems beside the rules
+        y, x = int(rng.integers(0, h - 40)), int(rng.integers(0, w - 40))
+        img[y:y + 36, x:x + int(rng.integers(3, 9))] = 255
+        img[y + 10:y + 14, x:x + 25] = 255
+    em = float(rng.choice([10.0, 14.0, 20.0]))
+    after = _remove_rule_remnants(img, em)
+    ink = _keep_glyph_strokes(img, after, em)
+    got_ink, got_text = _clean_text(img, em)
+    assert np.array_equal(got_ink, ink)
+    assert np.array_equal(got_text, _drop_slivers(ink, em))

@@ -213,7 +213,7 @@ def _keep_glyph_strokes(before: np.ndarray, after: np.ndarray, em: float) -> np.
     stands alone or runs along a column of text.
 
     ``after`` is ``before`` with some ink erased (never added), as
-    :func:`_remove_rule_remnants` gives it; both uint8, ink non-zero."""
+    :func:`_remove_rule_remnants` gives it; both 0/255."""
     removed_all = cv2.subtract(before, after)
     # (the removed pixels are few: everything is measured at them, not over
     # the whole box; OpenCV lists them several times faster than numpy)
@@ -230,39 +230,108 @@ def _keep_glyph_strokes(before: np.ndarray, after: np.ndarray, em: float) -> np.
     h, w = before.shape
     y0, y1 = max(0, by - pad), min(h, by + bh + pad)
     x0, x1 = max(0, bx - pad), min(w, bx + bw + pad)
-    removed = removed_all[y0:y1, x0:x1]
-    full_after = after
-    before, after = before[y0:y1, x0:x1], after[y0:y1, x0:x1]
-    n, labels, stats = label_components(before, connectivity=8)
+    n, labels, stats = label_components(before[y0:y1, x0:x1], connectivity=8)
     if n <= 1:
-        return full_after
+        return after
+    return _restore_strokes(after, removed_all, labels, stats, ys, xs, (y0, x0), em)[0]
+
+
+def _restore_strokes(after: np.ndarray, removed: np.ndarray, labels: np.ndarray, stats: np.ndarray,
+                     ys: np.ndarray, xs: np.ndarray, origin: tuple[int, int], em: float) -> tuple[np.ndarray, np.ndarray]:
+    """The work of :func:`_keep_glyph_strokes` once ``before`` is labelled
+    (``labels``, ``stats``: of ``before`` from ``origin`` = (y0, x0) of the
+    page on; a component that matters is at most 4 em each way and touches
+    removed ink, so it lies inside the labelled box whether that is the
+    whole page or the removed ink's box and 4 em round it: one cut by the
+    box's edge reaches more than 4 em from the removed ink, and is too
+    large either way).  ``removed``: ``before - after`` (page pixels);
+    ``ys``, ``xs``: its ink (page pixels).
+
+    Returns ``after`` with the strokes given back, and per label the number
+    of its pixels that stay removed."""
+    n = len(stats)
+    y0, x0 = origin
+    ly, lx = ys - y0, xs - x0
+    lab = labels[ly, lx]
     # a component is "mixed" when some of its ink was removed, and "kept"
     # when not all of it was (``after`` only lost ink, so its erased pixels
     # are all among the removed ones)
-    ys, xs = ys - y0, xs - x0
-    lab = labels[ys, xs]
-    mixed = np.bincount(lab, minlength=n) > 0
+    lost = np.bincount(lab, minlength=n)
+    mixed = lost > 0
     gone = np.bincount(lab[after[ys, xs] == 0], minlength=n)
     kept = gone < stats[:, cv2.CC_STAT_AREA]
     small = (stats[:, cv2.CC_STAT_WIDTH] <= 4 * em) & (stats[:, cv2.CC_STAT_HEIGHT] <= 4 * em)
     restore = mixed & kept & small
     restore[0] = False
     if not restore.any():
-        return full_after
+        return after, lost
     # only strokes of some weight: a hair-thin piece (1-3 px) is a rule's.
     # A piece lies within one restored component: each is labelled in its
     # own (glyph-sized) box, not the whole page in one
-    out = full_after.copy()
+    out = after.copy()
     idx = np.flatnonzero(restore)
     for i, (x, y, bw, bh) in zip(idx.tolist(), stats[idx, :4].tolist()):
-        pieces = ((labels[y:y + bh, x:x + bw] == i) & (removed[y:y + bh, x:x + bw] > 0)).view(np.uint8)
+        sub = (slice(y0 + y, y0 + y + bh), slice(x0 + x, x0 + x + bw))
+        pieces = ((labels[y:y + bh, x:x + bw] == i) & (removed[sub] > 0)).view(np.uint8)
         _, plabels, pstats = label_components(pieces, connectivity=8)
         long_side = np.maximum(pstats[:, cv2.CC_STAT_WIDTH], pstats[:, cv2.CC_STAT_HEIGHT])
         heavy = pstats[:, cv2.CC_STAT_AREA] >= 0.15 * em * long_side
         heavy[0] = False
         if heavy.any():
-            out[y0 + y:y0 + y + bh, x0 + x:x0 + x + bw][heavy[plabels]] = 255
-    return out
+            out[sub][heavy[plabels]] = 255
+            lost[i] -= int(pstats[heavy, cv2.CC_STAT_AREA].sum())
+    return out, lost
+
+
+def _clean_text(text: np.ndarray, em: float) -> tuple[np.ndarray, np.ndarray]:
+    """The text ink for layout, in two stages: ``ink`` (rule remnants
+    removed, glyph strokes given back) and ``ink`` without slivers --
+    exactly ``_keep_glyph_strokes(text, _remove_rule_remnants(text, em),
+    em)`` and :func:`_drop_slivers` of that, with one labelling of the page
+    for both: the components of ``ink`` are those of ``text`` that lost no
+    pixel (same pixels, same box), and the pieces of those that did,
+    labelled each in its own box.  Pages labelled in strips, and pages
+    where the changed components' boxes cover much of the page, take the
+    two steps one after the other.  ``text``: 0/255."""
+    after = _remove_rule_remnants(text, em)
+    if text.size > STRIP_PIXELS:
+        ink = _keep_glyph_strokes(text, after, em)
+        return ink, _drop_slivers(ink, em)
+    removed = cv2.subtract(text, after)
+    pts = cv2.findNonZero(removed)
+    n, labels, stats = label_components(text, connectivity=8)
+    if n <= 1:
+        return after, after
+    if pts is None:
+        ink, lost = after, np.zeros(n, np.int64)
+    else:
+        pts = pts.reshape(-1, 2)
+        ink, lost = _restore_strokes(after, removed, labels, stats, pts[:, 1], pts[:, 0], (0, 0), em)
+    # components that lost ink for good, and still have some, are labelled again
+    changed = lost > 0
+    redo = np.flatnonzero(changed & (lost < stats[:, cv2.CC_STAT_AREA]))
+    boxes = stats[redo, :4]
+    if int((boxes[:, 2].astype(np.int64) * boxes[:, 3]).sum()) * 4 > text.size:
+        return ink, _drop_slivers(ink, em)
+    thin = max(2, int(em * 0.2))
+
+    def sliver(w: np.ndarray, h: np.ndarray) -> np.ndarray:
+        return ((w <= thin) & (h <= 2 * em)) | ((h <= thin) & (w <= 2 * em))
+
+    drop = sliver(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) & ~changed
+    drop[0] = False
+    # (the whole components first: their pixels in ``ink`` are their labels')
+    out = erase_components(ink, labels, stats, drop) if drop.any() else ink
+    for i, (x, y, bw, bh) in zip(redo.tolist(), boxes.tolist()):
+        part = ((labels[y:y + bh, x:x + bw] == i) & (ink[y:y + bh, x:x + bw] > 0)).view(np.uint8)
+        _, plabels, pstats = label_components(part, connectivity=8)
+        gone = sliver(pstats[:, cv2.CC_STAT_WIDTH], pstats[:, cv2.CC_STAT_HEIGHT])
+        gone[0] = False
+        if gone.any():
+            if out is ink:
+                out = ink.copy()
+            out[y:y + bh, x:x + bw][gone[plabels]] = 0
+    return ink, out
 
 
 def _drop_slivers(text: np.ndarray, em: float) -> np.ndarray:
@@ -1519,9 +1588,8 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     text = binary.copy()
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
-    text = _keep_glyph_strokes(text, _remove_rule_remnants(text, em), em)
-    ink = text  # every glyph, thin ones too (for the ends of the lines)
-    text = _drop_slivers(text, em)
+    # ``ink``: every glyph, thin ones too (for the ends of the lines)
+    ink, text = _clean_text(text, em)
     mask = text.copy()
     for p in photos:
         # a photo is one solid leaf for the XY-cut

@@ -123,7 +123,8 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
     line or a book's spine shadow).  Returns a new image, or ``gray``
     itself when there is nothing to whiten."""
     h, w = gray.shape
-    dark = gray < 80
+    # dark = below 80: 255 in ``dark`` (uint8 grey, so at most 79)
+    dark = cv2.threshold(gray, 79, 255, cv2.THRESH_BINARY_INV)[1]
     out = gray  # copied before the first change
     slack = max(2, int(0.004 * min(h, w)))  # light pixels allowed before the band
 
@@ -140,8 +141,8 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
 
     # (the share of dark pixels per row and column, as ``dark.mean`` gives
     # it, from exact integer counts)
-    rows = dark.view(np.uint8).sum(axis=1, dtype=np.int32) / w
-    cols = dark.view(np.uint8).sum(axis=0, dtype=np.int32) / h
+    rows = cv2.reduce(dark, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255 / w
+    cols = cv2.reduce(dark, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255 / h
     top, bottom = edge_run(rows), edge_run(rows[::-1])
     left, right = edge_run(cols), edge_run(cols[::-1])
     if top or bottom or left or right:
@@ -150,11 +151,11 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
         out[h - bottom:] = 255
         out[:, :left] = 255
         out[:, w - right:] = 255
+        dark = cv2.threshold(out, 79, 255, cv2.THRESH_BINARY_INV)[1]
     # frame lines near the edges: long thin dark runs within the outer 3%
     # (found on a copy reduced to about 1000 px, then whitened at full size)
     f = max(1, min(h, w) // 1000)
-    d = cv2.resize(cv2.threshold(out, 79, 255, cv2.THRESH_BINARY_INV)[1], (max(1, w // f), max(1, h // f)),
-                   interpolation=cv2.INTER_AREA) > 64
+    d = cv2.resize(dark, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA) > 64
     d = d.astype(np.uint8)
     sh, sw = d.shape
     band = max(3, int(0.03 * min(sh, sw)))

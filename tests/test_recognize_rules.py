@@ -620,3 +620,49 @@ def test_pictures_side_by_side_closer_than_the_blur_are_parted() -> None:
     gray[695:700, 710:1290:9] = 0
     fitted = _fit_to_picture(gray, parts[1], em=25.0)
     assert fitted.top == 100 and 598 <= fitted.bottom <= 602
+
+
+def _framed_picture_beside_a_column() -> np.ndarray:
+    """An article over two columns with a framed picture across both, and
+    beside it, past a column rule, one column of another article running
+    the page's height; a running header over all (grey page, 300 dpi)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+    big, body = ImageFont.truetype(serif, 48), ImageFont.truetype(serif, 26)
+    img = Image.new("L", (1250, 1500), 255)
+    d = ImageDraw.Draw(img)
+    d.text((40, 30), "METRO        The Morning Courier        Page 4", font=body, fill=0)
+    d.rectangle((40, 75, 1200, 77), fill=0)
+    words = "the council said the plan would take effect next year after a long debate over costs".split()
+
+    def column(x: int, top: int, n: int, seed: int) -> None:
+        for i in range(n):
+            k = (seed + i * 3) % (len(words) - 3)
+            d.text((x, top + i * 38), " ".join(words[k:k + 3]), font=body, fill=0)
+
+    d.text((40, 100), "Pitcher Retires", font=big, fill=0)
+    column(40, 190, 8, 1)
+    column(420, 190, 8, 5)
+    # the picture's frame, its edges level with gaps between the lines beside
+    d.rectangle((40, 523, 760, 907), outline=0, width=4)
+    d.rectangle((48, 531, 752, 899), fill=140)
+    column(40, 930, 12, 7)
+    column(420, 930, 12, 9)
+    d.rectangle((784, 95, 787, 1420), fill=0)                 # the column rule
+    d.text((810, 100), "Council Votes", font=big, fill=0)
+    column(810, 190, 32, 11)
+    return np.array(img)
+
+
+def test_framed_picture_rule_does_not_cut_the_column_beside_it() -> None:
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    lay = analyze(preprocess(_framed_picture_beside_a_column(), 300))
+    text = [r for r in lay.regions if r.kind not in (BlockKind.HEADER, BlockKind.FOOTER)]
+    right = [r.bbox.x0 > 780 for r in text]
+    assert right.count(True) >= 2 and right.count(False) >= 4
+    # the whole left article first, then the column beside it: the frame's
+    # top edge does not cut across the page
+    assert right == sorted(right)

@@ -962,6 +962,18 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     # (a headline set across columns above the column rules)
     hr = [y for y in hr if not cuts.glyphs[y, x0:x1].any()]
     if hr:
+        # a rule across part of the region only (over a picture and the
+        # text beside it), with a gutter down the whole region beside its
+        # end: the gutter parts the articles first
+        # (rules right across the region cut first, one level up)
+        spans = {(ry0 + ry1) // 2: (max(rx0, x0), min(rx1, x1)) for rx0, ry0, rx1, ry1 in cuts.hrules}
+        full = _gutters(cuts, y0, y1, x0, x1)
+        partial = [y for y in hr if any(spans[y][1] <= g or spans[y][0] >= g for g in full)]
+        if partial and len(partial) < len(hr):
+            return split_h([y for y in hr if y not in partial])
+        beside = [g for g in full if all(spans[y][1] <= g or spans[y][0] >= g for y in hr)]
+        if beside:
+            return split_gutters(beside)
         return split_h(hr)
     vr_spans = [
         ((rx0 + rx1) // 2, ry0, ry1)

@@ -689,19 +689,22 @@ def _stroke_widths(text: np.ndarray, edge: np.ndarray, boxes: list[BBox]) -> lis
 def _clear_of_rules(photo: BBox, hrules: list[BBox], vrules: list[BBox], m: int) -> BBox:
     """The picture's box without the rules along its edges (a frame line,
     within ``m`` of the edge): the rules stay free to cut the page."""
+    def clear(lo: int, hi: int, r_lo: int, r_hi: int) -> tuple[int, int]:
+        # (one axis: a rule over the low edge moves it past the rule, one
+        # over the high edge moves that before it)
+        if r_lo <= lo + m and r_hi > lo:
+            lo = r_hi
+        if r_hi >= hi - m and r_lo < hi:
+            hi = r_lo
+        return lo, hi
+
     x0, top, x1, bottom = photo.as_tuple()
     for r in hrules:
         if r.overlap_x(photo) > 0.5 * photo.width:
-            if r.top <= top + m and r.bottom > top:
-                top = r.bottom
-            if r.bottom >= bottom - m and r.top < bottom:
-                bottom = r.top
+            top, bottom = clear(top, bottom, r.top, r.bottom)
     for r in vrules:
         if r.overlap_y(photo) > 0.5 * photo.height:
-            if r.x0 <= x0 + m and r.x1 > x0:
-                x0 = r.x1
-            if r.x1 >= x1 - m and r.x0 < x1:
-                x1 = r.x0
+            x0, x1 = clear(x0, x1, r.x0, r.x1)
     return BBox(x0, top, x1, bottom) if x1 - x0 > 2 * m and bottom - top > 2 * m else photo
 
 

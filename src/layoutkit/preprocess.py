@@ -252,50 +252,6 @@ def erase_components(image: np.ndarray, labels: np.ndarray, stats: np.ndarray, d
     return out
 
 
-def open_sparse(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """Morphological opening with a ``size`` = (width, height) rectangle:
-    the same result as ``cv2.morphologyEx(image, cv2.MORPH_OPEN, ...)``,
-    faster where little ink survives the erosion (long thin kernels).
-
-    The work is limited to the box of the ink (with a kernel's margin, so the
-    image border never comes into play), and the dilation to the bands of
-    rows that hold eroded ink, each band with a kernel's margin all round:
-    outside those the opening is empty."""
-    kw, kh = max(1, size[0]), max(1, size[1])
-    k = cv2.getStructuringElement(cv2.MORPH_RECT, (kw, kh))
-    h, w = image.shape
-    rows = np.flatnonzero(image.any(axis=1))
-    if rows.size == 0:
-        return np.zeros_like(image)
-    cols = np.flatnonzero(image.any(axis=0))
-    m = max(kw, kh) + 1
-    y0, y1 = int(rows[0]), int(rows[-1]) + 1
-    x0, x1 = int(cols[0]), int(cols[-1]) + 1
-    if y0 >= m and x0 >= m and y1 + m <= h and x1 + m <= w:
-        # erosion in the box plus margin: the margin is paper, so the
-        # window of every ink pixel stays inside and the border is never read
-        y0, y1, x0, x1 = y0 - m, y1 + m, x0 - m, x1 + m
-    else:
-        y0, y1, x0, x1 = 0, h, 0, w
-    eroded = cv2.erode(image[y0:y1, x0:x1], k)
-    out = np.zeros_like(image)
-    ink_rows = np.flatnonzero(eroded.any(axis=1))
-    if ink_rows.size == 0:
-        return out
-    eh, ew = eroded.shape
-    # bands of eroded rows closer than two kernel heights share one dilation;
-    # farther bands are dilated apart (a dilated pixel reaches at most a kernel)
-    breaks = np.flatnonzero(np.diff(ink_rows) > 2 * kh + 2)
-    starts = np.concatenate(([ink_rows[0]], ink_rows[breaks + 1]))
-    ends = np.concatenate((ink_rows[breaks], [ink_rows[-1]])) + 1
-    for a, b in zip(starts.tolist(), ends.tolist()):
-        ba, bb = max(0, a - kh - 1), min(eh, b + kh + 1)
-        band_cols = np.flatnonzero(eroded[a:b].any(axis=0))
-        ca, cb = max(0, int(band_cols[0]) - kw - 1), min(ew, int(band_cols[-1]) + kw + 2)
-        out[y0 + ba:y0 + bb, x0 + ca:x0 + cb] = cv2.dilate(eroded[ba:bb, ca:cb], k)
-    return out
-
-
 def open_line(mask: np.ndarray, length: int, horizontal: bool) -> np.ndarray:
     """Morphological opening of a mask (ink = non-zero) with a line of
     ``length`` pixels along the rows (``horizontal``) or the columns:

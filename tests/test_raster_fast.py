@@ -25,7 +25,6 @@ from layoutkit.layout import (
 )
 from layoutkit.model import BBox
 from layoutkit.preprocess import (
-    _open_rows,
     despeckle,
     erase_components,
     erase_in_strips,
@@ -256,20 +255,6 @@ def test_remove_borders_same_as_whole_page_openings(seed: int) -> None:
     if seed % 3 == 0:  # a dark scanner border on one side
         gray[:, : int(rng.integers(1, 40))] = 10
     assert np.array_equal(remove_borders(gray), _ref_remove_borders(gray))
-
-
-@pytest.mark.parametrize("seed", range(8))
-def test_open_rows_equals_opening(seed: int) -> None:
-    rng = np.random.default_rng(600 + seed)
-    rows, n = int(rng.integers(1, 60)), int(rng.integers(1, 400))
-    band = (rng.random((rows, n)) < float(rng.choice([0.3, 0.9, 0.99]))).astype(np.uint8)
-    band[0, :] = 1  # a full row
-    if n > 3:
-        band[-1, : n // 2] = 1  # a run from the left edge
-        band[-1, n // 2 + 1:] = 1  # and one to the right edge
-    for length in sorted({1, 2, 3, n // 2, n // 2 + 1, max(1, n - 1), n, n + 5, int(rng.integers(1, n + 1))}):
-        ref = cv2.morphologyEx(band, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-        assert np.array_equal(_open_rows(band, length), ref), length
 
 
 @pytest.mark.parametrize("seed", range(10))

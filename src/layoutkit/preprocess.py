@@ -163,12 +163,11 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
         length = int((sw if horizontal else sh) * 0.5)
         # only the edge bands can hold a frame line, and a line kernel works
         # on each row (column) alone: open the two bands, not the whole page
-        # (a band of columns transposed), from the runs of each row
         n = sh if horizontal else sw
         found = []
         for a, b in ((0, min(band, n)), (max(band, n - band), n)):
             if b > a:
-                part = _open_rows(d[a:b] if horizontal else np.ascontiguousarray(d[:, a:b].T), length)
+                part = open_line(d[a:b] if horizontal else d[:, a:b], length, horizontal) > 0
                 if part.any():
                     found.append((a, b, part))
         if found:
@@ -177,44 +176,11 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
                 if horizontal:
                     lines[a:b] = part
                 else:
-                    lines[:, a:b] = part.T
+                    lines[:, a:b] = part
             grown = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
             if out is gray:
                 out = gray.copy()
             out[cv2.resize(grown, (w, h), interpolation=cv2.INTER_NEAREST) > 0] = 255
-    return out
-
-
-def _open_rows(band: np.ndarray, length: int) -> np.ndarray:
-    """Opening of each row of a 0/1 uint8 ``band`` with a line of
-    ``length`` pixels along it: what ``cv2.morphologyEx(band,
-    cv2.MORPH_OPEN, ...)`` gives with a ``(length, 1)`` rectangle, from the
-    runs of ink instead of a window slid over every pixel (OpenCV's cost
-    grows with the kernel; this one's with the number of runs).
-
-    OpenCV's erosion counts the outside of the image as ink and both of its
-    passes anchor the kernel at ``length // 2``: a run [s, t) (``s`` at the
-    left edge reaching on to -inf, ``t`` at the right edge to +inf) erodes
-    to [s + a, t - length + a] and dilates back to [e0 + a - length + 1,
-    e1 + a] (an even length shifts the run one pixel right)."""
-    rows, n = band.shape
-    out = np.zeros_like(band)
-    edges = np.zeros((rows, n + 2), np.int8)
-    edges[:, 1:-1] = band > 0
-    step = np.diff(edges, axis=1)
-    r, s = np.nonzero(step == 1)  # run starts, row by row (row-major order)
-    _, t = np.nonzero(step == -1)  # run ends (exclusive), in the same order
-    a = length // 2
-    far = 2 * (n + length)
-    s = np.where(s == 0, -far, s)
-    t = np.where(t == n, far, t)
-    e0 = np.maximum(0, s + a)
-    e1 = np.minimum(n - 1, t - length + a)
-    keep = e0 <= e1
-    d0 = np.maximum(0, e0 + a - length + 1)
-    d1 = np.minimum(n - 1, e1 + a)
-    for row, x0, x1 in zip(r[keep].tolist(), d0[keep].tolist(), d1[keep].tolist()):
-        out[row, x0:x1 + 1] = 1
     return out
 
 

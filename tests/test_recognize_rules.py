@@ -443,6 +443,32 @@ def test_grey_picture_box_fitted_to_the_picture() -> None:
     assert _fit_to_picture(white, shade_box, em=25.0) == shade_box
 
 
+def test_column_of_text_under_a_picture_is_shed_from_its_box() -> None:
+    # a one-column picture whose shade-map box runs on down its column over
+    # a caption, a byline and a dozen lines of body text
+    from layoutkit.layout import _fit_to_picture
+
+    gray = np.full((1300, 400), 255, np.uint8)
+    ramp = np.linspace(60, 230, 360).astype(np.uint8)
+    gray[100:350, 20:380] = ramp[None, :]
+    for i in range(20):                                # lines of type: 22 px, 36 px apart
+        top = 380 + i * 36 + (30 if i > 2 else 0)      # (a wider gap after the caption)
+        for x in range(20, 360, 14):
+            gray[top:top + 22, x:x + 3] = 0
+            gray[top + 10:top + 13, x:x + 10] = 0
+    shade_box = BBox(10, 90, 390, 1200)
+    fitted = _fit_to_picture(gray, shade_box, em=25.0, fallback=shade_box)
+    assert 95 <= fitted.top <= 105 and 345 <= fitted.bottom <= 355
+    # a picture with a light band across it keeps its box: the pieces
+    # either side of the white rows are no lines of type
+    gray[:] = 255
+    gray[100:350, 20:380] = ramp[None, :]
+    gray[350:380, 20:380] = 255
+    gray[380:700, 20:380] = ramp[None, :]
+    fitted = _fit_to_picture(gray, BBox(10, 90, 390, 710), em=25.0, fallback=BBox(10, 90, 390, 710))
+    assert fitted.top <= 105 and fitted.bottom >= 695
+
+
 def _lines(x0: int, top: int, x1: int, n: int, h: int = 30, pitch: int = 45) -> list[BBox]:
     return [BBox(x0, top + i * pitch, x1, top + i * pitch + h) for i in range(n)]
 
@@ -666,3 +692,158 @@ def test_framed_picture_rule_does_not_cut_the_column_beside_it() -> None:
     # the whole left article first, then the column beside it: the frame's
     # top edge does not cut across the page
     assert right == sorted(right)
+
+
+def _l_shaped_article_round_a_framed_picture() -> np.ndarray:
+    """An article under a headline over three columns: a framed picture
+    across columns 1-2 with two columns of body under it, and column 3
+    running down beside the picture from the top; no column rules (grey
+    page, 300 dpi)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+    big, body = ImageFont.truetype(serif, 56), ImageFont.truetype(serif, 26)
+    img = Image.new("L", (1200, 1300), 255)
+    d = ImageDraw.Draw(img)
+    words = "the council said the plan would take effect next year after a long debate over costs".split()
+
+    def column(x: int, top: int, n: int, seed: int) -> None:
+        for i in range(n):
+            k = (seed + i * 3) % (len(words) - 3)
+            d.text((x, top + i * 38), " ".join(words[k:k + 3]), font=body, fill=0)
+
+    d.text((40, 40), "Researchers Report Advance", font=big, fill=0)
+    # the frame hugs the picture; its foot is level with a line of column 3
+    d.rectangle((40, 150, 760, 562), outline=0, width=4)
+    d.rectangle((44, 154, 756, 558), fill=150)
+    column(40, 590, 14, 7)
+    column(420, 590, 14, 9)
+    column(800, 160, 26, 3)
+    return np.array(img)
+
+
+def test_frame_round_a_picture_does_not_cut_the_column_beside_it() -> None:
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    lay = analyze(preprocess(_l_shaped_article_round_a_framed_picture(), 300))
+    body = [r for r in lay.regions if r.kind == BlockKind.BODY]
+    col3 = [i for i, r in enumerate(body) if r.bbox.x0 > 780]
+    under = [i for i, r in enumerate(body) if r.bbox.x0 < 780 and r.bbox.top > 570]
+    assert col3 and under
+    # the columns under the picture are read before the column beside it
+    assert max(under) < min(col3)
+    # the frame is part of the picture, not a rule of the page
+    assert not any(r.width > 600 and 540 < r.top < 580 for r in lay.rules)
+
+
+def test_word_spaces_are_the_wider_of_two_sizes_of_gap() -> None:
+    from layoutkit.layout import _word_spaces
+
+    # letters 3-5 px apart, words 14-19 px apart
+    assert _word_spaces([3, 4, 3, 5, 16, 4, 3, 14, 19, 4]) == [14, 16, 19]
+    # one size of gap only (CJK glyphs) or too few gaps: no word spaces
+    assert _word_spaces([4, 5, 4, 6, 5, 4, 5]) == []
+    assert _word_spaces([4, 30, 5]) == []
+
+
+def test_latin_headline_word_spaces_are_bridged() -> None:
+    # a line of large Latin type: letters 2 px apart, words wider apart than
+    # the median of all the line's gaps, one word a bold "l" (a solid bar)
+    from layoutkit.layout import _smear_large_type
+
+    em = 8.0
+    small = np.zeros((60, 600), np.uint8)
+
+    def letter(x: int, w: int = 14) -> int:
+        small[20:42, x:x + w] = 1
+        small[24:38, x + 4:x + w - 4] = 0
+        return x + w + 5          # (5-px letter gaps: over 0.15 of the size)
+
+    x, spaces = 10, []
+    for n in (4, 2, 5, 1, 3):
+        for _ in range(n):
+            x = letter(x)
+        spaces.append(x - 5)
+        x += 12                   # a word space
+    small[18:42, x:x + 6] = 1     # "l": narrow and solid
+    x = letter(x + 11)
+    out = _smear_large_type(small, em)
+    assert out[30, 12:x - 8].all()  # one piece, word spaces and all
+
+
+
+def _column_rule_across_a_gap() -> np.ndarray:
+    """Two articles side by side parted by a column rule, each a headline
+    with a wide white gap under it and then its body (on the right, a
+    picture and the body under it); below the rule's
+    end, a third article's headline over all three columns (white page,
+    300 dpi)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", 48)
+    body = ImageFont.truetype(serif, 26)
+    img = Image.new("L", (1200, 2000), 255)
+    d = ImageDraw.Draw(img)
+    words = "the council said the plan would take effect next year after a long debate over costs".split()
+
+    def column(x: int, top: int, n: int, seed: int) -> None:
+        for i in range(n):
+            k = (seed + i * 3) % (len(words) - 3)
+            d.text((x, top + i * 38), " ".join(words[k:k + 3]), font=body, fill=0)
+
+    d.text((60, 40), "Fire Chief", font=bold, fill=0)   # (ends 40 px short of the rule)
+    column(40, 170, 19, 1)
+    d.rectangle((368, 30, 371, 900), fill=0)            # the column rule
+    d.text((400, 40), "Council Votes Plan", font=bold, fill=0)
+    d.rectangle((400, 170, 1150, 500), fill=140)         # a picture under it
+    column(400, 540, 9, 4)
+    column(800, 540, 9, 7)
+    d.text((40, 960), "Schools Reopen After Summer", font=bold, fill=0)
+    for c, x in enumerate((40, 420, 800)):
+        column(x, 1050, 24, 2 + c)
+    return np.array(img)
+
+
+def test_gap_crossed_by_a_column_rule_is_no_band_boundary() -> None:
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    lay = analyze(preprocess(_column_rule_across_a_gap(), 300))
+    text = [r for r in lay.regions if r.kind not in (BlockKind.HEADER, BlockKind.FOOTER)]
+    left = [i for i, r in enumerate(text) if r.bbox.x1 < 368 and r.bbox.bottom < 920]
+    right = [i for i, r in enumerate(text) if r.bbox.x0 > 372 and r.bbox.bottom < 920]
+    assert len(left) >= 2 and len(right) >= 4
+    # the two headlines stay two, one each side of the rule (the smear of
+    # large type does not bridge it) ...
+    assert text[left[0]].kind == BlockKind.HEADLINE and text[right[0]].kind == BlockKind.HEADLINE
+    # ... and the article left of the rule, headline and body, comes before
+    # the one right of it
+    assert max(left) < min(right)
+
+
+def test_deck_cut_by_a_gutter_is_one_deck_again() -> None:
+    # a deck line whose word space lined up with a gutter: the narrower
+    # piece was taken for a subhead, the wider one for a headline
+    from layoutkit.layout import Region, _join_headline_pieces
+
+    text = np.zeros((300, 1600), np.uint8)
+
+    def words(x0: int, n: int, top: int = 100, h: int = 38) -> BBox:
+        x = x0
+        for _ in range(n):                      # words of 5 letters, 14 px spaces
+            for _ in range(5):
+                text[top:top + h, x:x + 16] = 255
+                x += 19
+            x += 14
+        return BBox(x0, top, x - 14, top + h)
+
+    left = words(100, 1)
+    right = words(left.x1 + 16, 4)
+    pieces = [Region(left, BlockKind.SUBHEAD, (left,)), Region(right, BlockKind.HEADLINE, (right,))]
+    out = _join_headline_pieces(pieces, text)
+    assert len(out) == 1 and out[0].kind == BlockKind.SUBHEAD and out[0].bbox == left.union(right)
+    # a deck beside another article's headline, a gutter apart, stays apart
+    far = words(left.x1 + 60, 4)
+    assert len(_join_headline_pieces([pieces[0], Region(far, BlockKind.HEADLINE, (far,))], text)) == 2

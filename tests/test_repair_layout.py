@@ -205,3 +205,16 @@ def test_multi_line_headline_joined() -> None:
     c, d = _line("Library Reopens After", 100, 100, "en"), _line("Two Years", 100, 160, "en")
     blocks = [Block("p1-b1", BlockKind.HEADLINE, c.bbox.union(d.bbox), (c, d))]
     assert assemble_article(blocks, RepairOptions())[0] == "Library Reopens After Two Years"
+
+
+def test_headline_lines_found_as_two_blocks_joined_as_lines() -> None:
+    # the layout found each line of a two-line CJK headline as a block of
+    # its own: no space between them; a kicker in smaller type over a
+    # headline is another element and keeps its space
+    a, b = _line("科研团队在新型储", 100, 100, "zh"), _line("能材料领域取得突破", 100, 150, "zh")
+    blocks = [Block("p1-b1", BlockKind.HEADLINE, a.bbox, (a,)), Block("p1-b2", BlockKind.HEADLINE, b.bbox, (b,))]
+    assert assemble_article(blocks, RepairOptions())[0] == "科研团队在新型储能材料领域取得突破"
+    kicker = Line("坚持问题导向", BBox(100, 40, 340, 64), tuple(
+        Word(ch, BBox(100 + 24 * i, 40, 124 + 24 * i, 64), 90.0) for i, ch in enumerate("坚持问题导向")))
+    blocks = [Block("p1-b0", BlockKind.HEADLINE, kicker.bbox, (kicker,)), blocks[0], blocks[1]]
+    assert assemble_article(blocks, RepairOptions())[0] == "坚持问题导向 科研团队在新型储能材料领域取得突破"

@@ -463,6 +463,32 @@ def _split_at_paper(gray: np.ndarray, box: BBox, side: float) -> list[BBox]:
     return [box]
 
 
+def _shed_lines_of_text(gaps: list[tuple[int, int]], lo: int, hi: int, em: float) -> tuple[int, int]:
+    """Rows ``lo``-``hi`` of a picture's box, less a column of text beyond
+    a white gap at either end: two or more pieces between white row gaps,
+    none taller than 1.6 em, are lines of type (a picture is not cut into
+    strips that thin), however deep they run.  ``gaps``: the white row runs
+    strictly inside ``lo``-``hi``, top down; rows and ``em`` in pixels.  At
+    least 3 em of the box stays."""
+    line = 1.6 * em
+    # from the bottom: the highest gap below which every piece is a line
+    for k in range(len(gaps)):
+        edges = [b for _, b in gaps[k:]]
+        ends = [a for a, _ in gaps[k + 1:]] + [hi]
+        if len(edges) >= 2 and all(e - s <= line for s, e in zip(edges, ends)) and gaps[k][0] - lo >= 3 * em:
+            hi = gaps[k][0]
+            break
+    inside = [g for g in gaps if g[1] <= hi]
+    # from the top: the lowest gap above which every piece is a line
+    for k in range(len(inside) - 1, -1, -1):
+        starts = [lo] + [b for _, b in inside[:k]]
+        ends = [a for a, _ in inside[:k + 1]]
+        if len(ends) >= 2 and all(e - s <= line for s, e in zip(starts, ends)) and hi - inside[k][1] >= 3 * em:
+            lo = inside[k][1]
+            break
+    return lo, hi
+
+
 def _fit_to_picture(gray: np.ndarray, box: BBox, em: float, fallback: BBox | None = None) -> BBox:
     """A picture found on the blurred shade map comes out larger than
     printed: it takes in white margins, a caption line set close under it
@@ -503,10 +529,20 @@ def _fit_to_picture(gray: np.ndarray, box: BBox, em: float, fallback: BBox | Non
         dense = np.flatnonzero(profile[lo:hi] >= 0.02)
         return (lo + int(dense[0]), lo + int(dense[-1]) + 1) if dense.size else (0, 0)
 
-    y0, y1 = span(not_paper.mean(axis=1))
+    # a column of text run on beyond the picture goes first, however deep
+    rows = not_paper.mean(axis=1)
+    inked = np.flatnonzero(rows >= 0.01)
+    t0, t1 = 0, len(rows)
+    if inked.size:
+        first, last = int(inked[0]), int(inked[-1]) + 1
+        gaps = [(a, b) for a, b in _runs(rows < 0.01) if first < a and b < last]
+        lo, hi = _shed_lines_of_text(gaps, first, last, em)
+        t0, t1 = (lo, hi) if (lo, hi) != (first, last) else (0, len(rows))
+    y0, y1 = span(rows[t0:t1])
+    y0, y1 = y0 + t0, y1 + t0
     if y1 > y0:
         x0, x1 = span(not_paper[y0:y1].mean(axis=0))
-        if x1 - x0 >= 0.5 * box.width and y1 - y0 >= 0.5 * box.height:
+        if x1 - x0 >= 0.5 * box.width and y1 - y0 >= 0.5 * (t1 - t0):
             fitted = BBox(box.x0 + x0, box.top + y0, box.x0 + x1, box.top + y1)
             if fallback is None:
                 return fitted
@@ -714,6 +750,26 @@ def _parts_of_one_picture(parts: list[BBox]) -> bool:
     return sum(p.area for p in parts) >= 0.92 * BBox.enclosing(parts).area
 
 
+def _frames_photo(rule: BBox, photos: list[BBox], em: float) -> bool:
+    """Whether ``rule`` is one side of a frame drawn round one of ``photos``.
+
+    The rule lies along the picture's edge and runs no further than the
+    picture does, both within 1.5 em (the frame's white margin, and the
+    fitted box may stop short of a light edge of the picture); a rule
+    running on past it is a rule of the page, or a box round several
+    pictures.  Pixels of the deskewed page.
+    """
+    g = int(round(1.5 * em))
+    for p in photos:
+        grown = BBox(max(0, p.x0 - g), max(0, p.top - g), p.x1 + g, p.bottom + g)
+        if grown.contains(rule) and not _mostly_inside(rule, p):
+            along = rule.width if rule.width >= rule.height else rule.height
+            side = p.width if rule.width >= rule.height else p.height
+            if along >= 0.5 * side:
+                return True
+    return False
+
+
 def _mostly_inside(inner: BBox, outer: BBox) -> bool:
     inter = inner.intersection(outer)
     return inter is not None and inter.area >= 0.6 * max(1, inner.area)
@@ -747,6 +803,11 @@ class _Cuts:
     hrules: tuple[tuple[int, int, int, int], ...]  # reduced coords x0, y0, x1, y1
     vrules: tuple[tuple[int, int, int, int], ...]
     line_h: float  # typical height of a piece of a body line in ``glyphs`` (reduced pixels)
+    def column_empty(self, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+        """Per reduced column of the box: no ink but a few stray dots (1% of
+        the box's height: dust, broken rules)."""
+        col_ink = self.smeared[y0:y1, x0:x1].sum(axis=0)
+        return col_ink <= max(1.0, 0.01 * (y1 - y0))
 
 
 def _runs(empty: np.ndarray) -> list[tuple[int, int]]:
@@ -790,8 +851,7 @@ def _gutters(cuts: _Cuts, y0: int, y1: int, x0: int, x1: int) -> list[int]:
     """Centres of the white channels (0.7 em or wider) running down the
     whole of a box of the reduced page, between pieces 2.5 em or wider."""
     em = cuts.em
-    col_ink = cuts.smeared[y0:y1, x0:x1].sum(axis=0)
-    empty = col_ink <= max(1.0, 0.01 * (y1 - y0))
+    empty = cuts.column_empty(y0, y1, x0, x1)
     w = x1 - x0
     xs = [x0 + (a + b) // 2 for a, b in _runs(empty) if a > 0 and b < w and b - a >= 0.7 * em]
     return _keep_wide_pieces(xs, x0, x1, 2.5 * em)
@@ -994,10 +1054,9 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     # columns are tested on the mask smeared along the lines, so the gaps
     # between the glyphs of a headline never pass for a gutter; a column with
     # a few stray dots (broken rules, dust) still counts as empty
-    col_ink = cuts.smeared[y0:y1, x0:x1].sum(axis=0)
     row_ink = sub.sum(axis=1)
     row_ref = float(np.median(row_ink[row_ink > 0])) if row_ink.any() else 0.0
-    col_empty = col_ink <= max(1.0, 0.01 * h)
+    col_empty = cuts.column_empty(y0, y1, x0, x1)
     row_empty = row_ink <= 0.02 * row_ref
     hgaps = [(a, b) for a, b in _runs(row_empty) if a > 0 and b < h]
     vgaps = [(a, b) for a, b in _runs(col_empty) if a > 0 and b < w]
@@ -1019,7 +1078,12 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
             body_top = y0 + first[1]
             body_bottom = min(y1, body_top + int(8 * em))
             body_empty = cuts.smeared[body_top:body_bottom, x0:x1].sum(axis=0) <= max(1.0, 0.01 * (body_bottom - body_top))
-            separators = vr + [x0 + (a + b) // 2 for a, b in _runs(body_empty) if a > 0 and b < w and b - a >= 0.7 * em]
+            # (a column rule running down from the band into the body parts
+            # it however short the rule is beside the whole region)
+            crossing = [(rx0 + rx1) // 2 for rx0, ry0, rx1, ry1 in cuts.vrules
+                        if x0 < (rx0 + rx1) // 2 < x1 and ry0 <= band[1] and ry1 >= body_top + em]
+            separators = vr + crossing + [x0 + (a + b) // 2 for a, b in _runs(body_empty)
+                                          if a > 0 and b < w and b - a >= 0.7 * em]
             # (the smeared mask bridges the band's word spaces, not the wider
             # space between two headlines side by side)
             band_ink = cuts.smeared[band[0]:band[1], :].any(axis=0)
@@ -1045,6 +1109,13 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     if vr_full:
         return split_v(vr_full)
 
+    # a white gap that a column rule runs across is no boundary between
+    # bands: the rule holds the rows either side of it together (a rule
+    # that something crosses -- a picture over it -- holds nothing)
+    holding = [(rx, ry0, ry1) for rx0, ry0, rx1, ry1 in cuts.vrules
+               if x0 < (rx := (rx0 + rx1) // 2) < x1
+               and not cuts.glyphs[max(y0, ry0):min(y1, ry1), rx].any()]
+    hgaps = [(a, b) for a, b in hgaps if not any(ry0 <= y0 + a and ry1 >= y0 + b for _, ry0, ry1 in holding)]
     strong = [(y0 + a, y0 + b) for a, b in hgaps if b - a >= 1.5 * em]
     if strong:
         # a wide gap where only some columns ended (an article running on
@@ -1407,23 +1478,25 @@ def _join_line_fragments(regions: list[Region], em: float) -> list[Region]:
 
 
 def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None) -> list[Region]:
-    """Put back together a headline that a gutter cut in two.
+    """Put back together a headline (or a deck) that a gutter cut in two.
 
     A word space of large type can line up with a body gutter beneath it;
     the cut then leaves "Heat Wave" over one column and "Expected to Break"
-    over the next, each first in its own subtree.  A later headline leaf on
-    the same baseline, of the same size, closer than a word space of that
-    size (0.75 of its line height; headlines of two articles side by side
-    stand a gutter and more apart) is merged into the earlier one, so the
-    columns under both follow one headline."""
+    over the next, each first in its own subtree.  A later headline or
+    subhead leaf on the same baseline, of the same size, closer than a word
+    space of that size (0.75 of its line height; headlines of two articles
+    side by side stand a gutter and more apart) is merged into the earlier
+    one and takes its kind (the two pieces of a deck may be told apart by
+    their widths alone), so the columns under both follow one headline."""
     out: list[Region] = []
+    large = (BlockKind.HEADLINE, BlockKind.SUBHEAD)
     for r in regions:
-        if r.kind == BlockKind.HEADLINE and r.line_boxes:
+        if r.kind in large and r.line_boxes:
             first = min(r.line_boxes, key=lambda lb: lb.top)
             lh = first.height
             for k in range(len(out) - 1, -1, -1):
                 a = out[k]
-                if a.kind != BlockKind.HEADLINE or not a.line_boxes:
+                if a.kind not in large or not a.line_boxes:
                     continue
                 last = max(a.line_boxes, key=lambda lb: lb.overlap_y(first))
                 same_line = last.overlap_y(first) >= 0.7 * min(last.height, lh)
@@ -1451,6 +1524,30 @@ def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None)
 # ---------------------------------------------------------------- drivers
 
 
+def _word_spaces(gaps: list[int]) -> list[int]:
+    """The word spaces among the gaps of one line of type: the upper of two
+    clearly distinct sizes of gap (letters stand apart by the lower one).
+
+    The gaps are split where the two groups are most distinct (Otsu's
+    criterion on the sorted widths); the split counts only when both groups
+    have two members or more and the upper group's smallest gap is at least
+    twice the lower group's median.  Otherwise ``[]``: the line shows no
+    word spacing of its own (CJK type, or too few gaps to tell)."""
+    g = sorted(gaps)
+    if len(g) < 4:
+        return []
+    best, cut = -1.0, 0
+    for i in range(2, len(g) - 1):
+        lo, hi = g[:i], g[i:]
+        score = len(lo) * len(hi) * (float(np.mean(hi)) - float(np.mean(lo))) ** 2
+        if score > best:
+            best, cut = score, i
+    lo, hi = g[:cut], g[cut:]
+    if len(hi) < 2 or hi[0] < 2 * float(np.median(lo)):
+        return []
+    return hi
+
+
 def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
     """Bridge the gaps between the glyphs of large type (headlines) in
     proportion to their own size, so a headline is one piece even where its
@@ -1461,8 +1558,10 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
     h = stats[:, cv2.CC_STAT_HEIGHT]
     w = stats[:, cv2.CC_STAT_WIDTH]
     fill = stats[:, cv2.CC_STAT_AREA] / np.maximum(1, w * h)
-    # photos are solid in the mask and taller than any headline line
-    big = (h >= 1.4 * em) & (h <= 6 * em) & (fill < 0.8)
+    # photos are solid in the mask and taller than any headline line (a
+    # bold I, l or y is nearly solid too, but narrow)
+    glyph = (fill < 0.8) | (w < 0.8 * h)
+    big = (h >= 1.4 * em) & (h <= 6 * em) & glyph
     big[0] = False
     if not big.any():
         return np.zeros_like(small)
@@ -1484,7 +1583,7 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
     body_depth = float(np.median(depth[1:])) if n > 1 else 0.0
     thick = depth >= 1.6 * body_depth
     in_rows = rows[np.clip(cy, 0, small.shape[0] - 1)]
-    mid = ((h >= max(1.1 * em, 0.5 * size)) | thick) & (h >= 0.6 * em) & (h <= 6 * em) & (fill < 0.8) & in_rows
+    mid = ((h >= max(1.1 * em, 0.5 * size)) | thick) & (h >= 0.6 * em) & (h <= 6 * em) & glyph & in_rows
     mid[0] = False
     mask = (big | mid)[labels].astype(np.uint8)
     out = np.zeros_like(mask)
@@ -1497,10 +1596,20 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
         size_z = float(np.percentile(h[in_band], 80)) if in_band.any() else size
         ink = mask[a:b].any(axis=0)
         cols = np.flatnonzero(ink)
-        gaps = [g1 - g0 for g0, g1 in _runs(~ink) if cols.size and g0 > cols[0] and g1 <= cols[-1]]
+        runs = [(g0, g1) for g0, g1 in _runs(~ink) if cols.size and g0 > cols[0] and g1 <= cols[-1]]
+        gaps = [g1 - g0 for g0, g1 in runs]
         words = [g for g in gaps if g >= 0.15 * size_z]
         kz = 0.9 * size_z
-        if len(words) >= 3:
+        # letters of large type stand apart too: the word spaces are the
+        # upper of the two sizes of gap (gaps wider than 0.8 of the type's
+        # size are the room between headlines side by side, not spaces).
+        # Only in a band that is one line of type: a taller band holds
+        # decks and headlines side by side, whose gaps mix with the spaces
+        one_line = b - a <= 1.5 * size_z
+        spaces = _word_spaces([g for g in words if g <= 0.8 * size_z]) if one_line else []
+        if spaces:
+            kz = min(kz, 1.3 * float(np.median(spaces)) + 1)
+        elif len(words) >= 3:
             kz = min(kz, 1.3 * float(np.median(words)) + 1)
         else:
             # one or two wide gaps in a band are as likely the space
@@ -1601,6 +1710,10 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     text = binary.copy()
     for r in hrules + vrules:
         cv2.rectangle(text, (r.x0, r.top), (r.x1 - 1, r.bottom - 1), 0, thickness=-1)
+    # a frame drawn round a picture is part of the picture, not a rule that
+    # parts the page: its foot would cut across the column beside the picture
+    hrules = [r for r in hrules if not _frames_photo(r, photos, em)]
+    vrules = [r for r in vrules if not _frames_photo(r, photos, em)]
     # ``ink``: every glyph, thin ones too (for the ends of the lines)
     ink, text = _clean_text(text, em)
     mask = text.copy()

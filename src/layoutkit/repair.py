@@ -182,7 +182,8 @@ class _Para:
 
 def _headline_text(blocks: Sequence[Block], language: str, remove_spaces: bool,
                    joins: list[Join]) -> str:
-    parts = []
+    parts: list[str] = []
+    prev: Block | None = None
     for b in blocks:
         text = ""
         for ln in b.lines:
@@ -199,9 +200,29 @@ def _headline_text(blocks: Sequence[Block], language: str, remove_spaces: bool,
                 joins.append(Join(JoinKind.HYPHEN, excerpt_left(text), excerpt_right(t), g.reason,
                                   removed=g.removed, left_ref=b.id, right_ref=b.id))
             text = g.left + g.sep + g.right
-        if text:
+        if not text:
+            continue
+        if parts and prev is not None and _next_line_of(prev, b):
+            # one headline's lines found as two blocks: glued as lines are
+            g = glue(parts[-1], text, language, dehyphenate=True)
+            parts[-1] = g.left + g.sep + g.right
+        else:
             parts.append(text)
+        prev = b
     return " ".join(parts)
+
+
+def _next_line_of(above: Block, below: Block) -> bool:
+    """Whether headline block ``below`` holds the next line of the headline
+    in ``above``: type of the same size (line heights within 15%), set right
+    under it (less than half a line apart).  A kicker or a deck over or
+    under a headline is another size: its text stays apart by a space."""
+    if not above.lines or not below.lines:
+        return False
+    a, b = above.lines[-1].bbox, below.lines[0].bbox
+    size = max(a.height, b.height)
+    return (abs(a.height - b.height) <= 0.15 * size and 0 <= b.top - a.bottom < 0.5 * size
+            and a.overlap_x(b) > 0)
 
 
 def assemble_article(blocks: Sequence[Block], options: RepairOptions) -> tuple[str, tuple[Paragraph, ...], tuple[Join, ...]]:

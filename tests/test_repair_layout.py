@@ -218,3 +218,13 @@ def test_headline_lines_found_as_two_blocks_joined_as_lines() -> None:
         Word(ch, BBox(100 + 24 * i, 40, 124 + 24 * i, 64), 90.0) for i, ch in enumerate("坚持问题导向")))
     blocks = [Block("p1-b0", BlockKind.HEADLINE, kicker.bbox, (kicker,)), blocks[0], blocks[1]]
     assert assemble_article(blocks, RepairOptions())[0] == "坚持问题导向 科研团队在新型储能材料领域取得突破"
+
+
+def test_printed_gap_kept_after_marks_were_made_consistent() -> None:
+    # the engine read a half-width ")" that the page's majority made "）"
+    # since: the text no longer equals the words' text, but still maps onto
+    # them character by character, and the printed gap after 记者 stays
+    ln = _line("（记者 周文博)", 0, 0, "zh")
+    ln = Line("（记者 周文博）", ln.bbox, ln.words, ln.confidence)
+    text, _ = despace_line(ln, "p1-b2")
+    assert text == "（记者 周文博）"

@@ -139,7 +139,9 @@ def despace_line(ln: Line, ref: str, remove: bool = True) -> tuple[str, list[Joi
     for k, w in enumerate(words):
         owner.extend([k] * len("".join(w.text.split())))
     compact = "".join(text.split())
-    aligned = len(owner) == len(compact) and compact == "".join("".join(w.text.split()) for w in words)
+    # (position by position: the text may differ from the words' in marks
+    # made consistent since -- a half-width ")" read, "）" printed)
+    aligned = len(owner) == len(compact)
     out: list[str] = []
     joins: list[Join] = []
     last = 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from layoutkit.layout import Region, _extend_line_ends
 from layoutkit.model import BBox, Block, BlockKind, Line, Word
@@ -694,11 +695,11 @@ def test_framed_picture_rule_does_not_cut_the_column_beside_it() -> None:
     assert right == sorted(right)
 
 
-def _l_shaped_article_round_a_framed_picture() -> np.ndarray:
+def _l_shaped_article_round_a_framed_picture(two: bool = False) -> np.ndarray:
     """An article under a headline over three columns: a framed picture
-    across columns 1-2 with two columns of body under it, and column 3
-    running down beside the picture from the top; no column rules (grey
-    page, 300 dpi)."""
+    across columns 1-2 (``two``: two pictures side by side in one frame)
+    with two columns of body under it, and column 3 running down beside the
+    picture from the top; no column rules (grey page, 300 dpi)."""
     from PIL import Image, ImageDraw, ImageFont
 
     serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -715,18 +716,23 @@ def _l_shaped_article_round_a_framed_picture() -> np.ndarray:
     d.text((40, 40), "Researchers Report Advance", font=big, fill=0)
     # the frame hugs the picture; its foot is level with a line of column 3
     d.rectangle((40, 150, 760, 562), outline=0, width=4)
-    d.rectangle((44, 154, 756, 558), fill=150)
+    if two:
+        d.rectangle((44, 154, 384, 558), fill=150)
+        d.rectangle((416, 154, 756, 558), fill=110)
+    else:
+        d.rectangle((44, 154, 756, 558), fill=150)
     column(40, 590, 14, 7)
     column(420, 590, 14, 9)
     column(800, 160, 26, 3)
     return np.array(img)
 
 
-def test_frame_round_a_picture_does_not_cut_the_column_beside_it() -> None:
+@pytest.mark.parametrize("two", [False, True])
+def test_frame_round_a_picture_does_not_cut_the_column_beside_it(two: bool) -> None:
     from layoutkit.layout import analyze
     from layoutkit.preprocess import preprocess
 
-    lay = analyze(preprocess(_l_shaped_article_round_a_framed_picture(), 300))
+    lay = analyze(preprocess(_l_shaped_article_round_a_framed_picture(two), 300))
     body = [r for r in lay.regions if r.kind == BlockKind.BODY]
     col3 = [i for i, r in enumerate(body) if r.bbox.x0 > 780]
     under = [i for i, r in enumerate(body) if r.bbox.x0 < 780 and r.bbox.top > 570]
@@ -847,3 +853,210 @@ def test_deck_cut_by_a_gutter_is_one_deck_again() -> None:
     # a deck beside another article's headline, a gutter apart, stays apart
     far = words(left.x1 + 60, 4)
     assert len(_join_headline_pieces([pieces[0], Region(far, BlockKind.HEADLINE, (far,))], text)) == 2
+
+
+def test_two_line_headline_beside_a_large_one_is_not_bridged() -> None:
+    # a one-column headline in two lines of smaller type beside a one-line
+    # headline twice its size, the gutter between them narrower than the
+    # large type's letter spacing would bridge
+    from layoutkit.layout import _smear_large_type
+
+    em = 8.0
+    small = np.zeros((80, 500), np.uint8)
+    for top in (20, 36):                       # two lines of 12-px glyphs
+        for x in range(10, 100, 14):           # (the last ends at x 106)
+            small[top:top + 12, x:x + 12] = 1
+            small[top + 3:top + 9, x + 3:x + 9] = 0
+    for x in range(116, 470, 30):              # one line of 28-px glyphs
+        small[20:48, x:x + 27] = 1
+        small[25:43, x + 5:x + 11] = 0
+        small[25:43, x + 16:x + 22] = 0
+    out = _smear_large_type(small, em)
+    assert out[30, 118:460].all()              # the large headline is one piece
+    assert not out[22:46, 107:115].any()       # the 10-px gap beside it stays open
+
+
+
+
+def test_second_headline_line_and_deck_go_with_the_headline_band() -> None:
+    # a reduced mask (em 10): a headline line, its second line set well
+    # apart and narrower, a deck under both, then body text
+    from layoutkit.layout import _foot_of_headline, _runs, _trim
+
+    mask = np.zeros((200, 400), bool)
+    mask[10:28, 20:380] = True       # headline, 18 rows tall
+    mask[38:56, 120:280] = True      # its second line, 10 rows below
+    mask[66:80, 90:310] = True       # the deck: 14 rows, centred
+    for top in range(92, 200, 14):   # body lines, 10 rows
+        mask[top:top + 10, 20:380] = True
+    rows = mask.any(axis=1)
+    hgaps = [(a, b) for a, b in _runs(~rows) if a > 10]
+    band = _trim(mask, 10, 28, 0, 400)
+    cut = _foot_of_headline(mask, hgaps, hgaps[0], band, 0, 0, 400, 10.0)
+    assert 80 <= cut <= 92           # under the deck, over the body
+
+
+def _rendered_pieces(pieces: list[tuple[str, str, int]], size: int = 72) -> tuple[np.ndarray, list[Region]]:
+    """Headline pieces (text, font file, x) set on one baseline, as a binary
+    page (ink 255) and one headline region each."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from layoutkit.layout import Region
+
+    img = Image.new("L", (2000, 200), 255)
+    d = ImageDraw.Draw(img)
+    regions = []
+    for t, font, x in pieces:
+        f = ImageFont.truetype(font, size)
+        d.text((x, 150), t, font=f, fill=0, anchor="ls")
+        x0, top, x1, bottom = d.textbbox((x, 150), t, font=f, anchor="ls")
+        box = BBox(int(x0), int(top), int(x1), int(bottom))
+        regions.append(Region(box, BlockKind.HEADLINE, (box,)))
+    return (np.array(img) < 128).astype(np.uint8) * 255, regions
+
+
+def test_cjk_headlines_side_by_side_nearly_an_em_apart_stay_apart() -> None:
+    from layoutkit.layout import _join_headline_pieces
+
+    zh = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+    # two headlines of one size, 0.7 em apart: two articles side by side
+    text, regions = _rendered_pieces([("全民健身运动会圆满落幕", zh, 20), ("湿地公园迎来越冬候鸟", zh, 20 + 11 * 72 + 50)])
+    assert len(_join_headline_pieces(regions, text)) == 2
+    # one headline cut at a glyph gap: one again
+    text, regions = _rendered_pieces([("全民健身运动会", zh, 20), ("圆满落幕", zh, 20 + 7 * 72 + 4)])
+    assert len(_join_headline_pieces(regions, text)) == 1
+    # Latin words of one headline a word space apart, no spaces inside the
+    # pieces: one headline
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+    text, regions = _rendered_pieces([("Heat", serif, 20), ("Wave", serif, 230)])
+    assert len(_join_headline_pieces(regions, text)) == 1
+
+
+def test_bold_lead_read_latin_beside_chinese_keeps_the_chinese_reading() -> None:
+    # the CJK models read a line's bold lead 本报讯（记者 with low confidence;
+    # all the models together read it "AGRA Cid A" and the rest the same,
+    # at a slightly higher mean: the Chinese reading stays
+    from layoutkit.options import ConvertOptions
+    from layoutkit.recognize import _LineReader
+
+    class Scripted:
+        name = "scripted"
+
+        def recognize(self, image: np.ndarray, languages: str, timeout: float = 0.0, *,
+                      vertical: bool = False, single_line: bool = False) -> list[Line]:
+            if "eng" in languages:
+                words = [("AGRA", 31.0), ("Cid", 62.0), ("A", 67.0), ("刘", 90.0), ("晓", 88.0)]
+            else:
+                words = [(c, k) for c, k in zip("本报讯（记者刘晓", (93, 92, 92, 3, 3, 3, 90, 88))]
+            box = BBox(0, 0, 100, 30)
+            ws = tuple(Word(t, box, float(k)) for t, k in words)
+            return [Line("".join(t for t, _ in words), box, ws, 60.0)]
+
+    reader = _LineReader(Scripted(), ConvertOptions(languages="chi_sim+eng"))  # type: ignore[arg-type]
+    assert reader.read(np.zeros((30, 100), np.uint8))[0].text == "本报讯（记者刘晓"
+
+
+def test_ascender_rows_of_a_line_stay_with_it() -> None:
+    # a line of body type, the leading under it, then the next line whose
+    # ascender rows hold so little ink that they come apart from its
+    # x-height rows: they go with the line under them, not the one over it
+    from layoutkit.layout import line_boxes
+
+    block = np.zeros((120, 400), np.uint8)
+    block[10:41, 0:400:2] = 255      # line 1: 31 rows
+    block[49:54, 0:400:12] = 255     # line 2's ascenders: 5 sparse rows
+    block[55:71, 0:400:2] = 255      # line 2's x-height rows
+    block[85:116, 0:400:2] = 255     # line 3
+    boxes = line_boxes(block, BBox(0, 0, 400, 120), em=22.0)
+    assert [(b.top, b.bottom) for b in boxes] == [(10, 41), (49, 71), (85, 116)]
+
+
+def test_line_start_of_two_slivers_and_a_comma_is_given_back() -> None:
+    # a column's line opening "二，高…": the two strokes of 二 and the comma
+    # were left out of the line box; the comma's white is 0.9 em wide
+    ink = np.zeros((60, 500), np.uint8)
+    ink[10:14, 6:36] = 255                  # 二: two thin strokes
+    ink[25:29, 2:40] = 255
+    ink[22:30, 43:48] = 255                 # ，
+    ink[5:35, 80:480] = 255                 # 高新技术… (the line box)
+    line = BBox(80, 5, 480, 35)
+    region = Region(BBox(0, 5, 480, 35), BlockKind.BODY, (line,))
+    out = _extend_line_ends([region], ink, em=35.0)
+    assert out[0].line_boxes[0].x0 == 2
+    # beyond the region's own box the short reach holds: a mark 0.9 em off
+    # the end of a line is not its glyph
+    ink = np.zeros((60, 600), np.uint8)
+    ink[5:35, 80:480] = 255
+    ink[22:30, 512:517] = 255
+    out = _extend_line_ends([Region(BBox(80, 5, 480, 35), BlockKind.BODY, (line,))], ink, em=35.0)
+    assert out[0].line_boxes[0].x1 == 480
+
+
+def test_new_row_of_articles_parts_the_bands_before_a_column_end() -> None:
+    """Under a three-column article, a row of two articles: one with a
+    picture over its two columns running on below a wide gap, beside a
+    column that ended above the gap.  The gutter beside that column runs
+    down through the article above too: the row boundary cuts first, so
+    the upper article's three columns are read before the row under it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+    font = ImageFont.truetype(serif, 30)
+    head = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", 60)
+    img = Image.new("L", (1500, 2300), 255)
+    d = ImageDraw.Draw(img)
+    rng = np.random.default_rng(5)
+    words = "the council said on monday that the new plan would cut costs for families".split()
+
+    def column(x: int, y: int, n: int) -> None:
+        for i in range(n):
+            d.text((x, y + i * 40), " ".join(rng.choice(words, 3)), font=font, fill=0)
+
+    d.text((60, 40), "Flood Warnings Issued Along River", font=head, fill=0)
+    for x in (60, 540, 1000):
+        column(x, 150, 12)
+    top = 680
+    d.text((60, top), "Study Links Sleep", font=head, fill=0)
+    d.rectangle((60, top + 110, 920, top + 610), fill=150)
+    d.text((60, top + 630), "Photo: A researcher in the laboratory.", font=font, fill=0)
+    column(60, top + 740, 18)
+    column(540, top + 740, 18)
+    d.text((1000, top), "Rates Steady", font=head, fill=0)
+    column(1000, top + 110, 12)
+    lay = analyze(preprocess(np.array(img), 300))
+    text = [r for r in lay.regions if r.kind not in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.PHOTO)]
+    upper = [i for i, r in enumerate(text) if r.bbox.bottom < top - 20]
+    lower = [i for i, r in enumerate(text) if r.bbox.top > top - 20]
+    assert len(upper) >= 4 and lower
+    assert max(upper) < min(lower)
+
+
+
+def test_deck_over_a_wide_gap_under_the_headline_is_read_before_the_columns() -> None:
+    # a reduced mask (em 10): a headline in two lines, a wide gap, a deck
+    # centred over the two middle columns only, then four columns parted by
+    # rules that start under the deck
+    from layoutkit.layout import _Cuts, _xycut
+
+    # (body lines 12 rows tall, 18 apart; the deck's type 14 rows: larger
+    # than the body, not large enough to pass for a headline band itself)
+    mask = np.zeros((560, 420), bool)
+    xs = [(10, 100), (110, 200), (220, 310), (320, 410)]
+    for x0, x1 in xs:                           # the foot of the article above
+        for top in range(10, 100, 18):
+            mask[top:top + 12, x0:x1] = True
+    mask[130:154, 20:400] = True                # headline, line 1
+    mask[158:182, 160:260] = True               # line 2, centred
+    mask[202:216, 120:300] = True               # the deck (wide gap above it)
+    for x0, x1 in xs:
+        for top in range(226, 550, 18):
+            mask[top:top + 12, x0:x1] = True
+    rules = tuple((x1 + 4, 224, x1 + 5, 552) for _, x1 in xs[:3])
+    cuts = _Cuts(em=10.0, smeared=mask, glyphs=mask, hrules=(), vrules=rules, line_h=12.0)
+    leaves = _xycut(mask.astype(np.uint8), cuts, 0, 560, 0, 420)
+    deck = next(i for i, (y0, _, _, _) in enumerate(leaves) if 197 <= y0 <= 207)
+    col1 = [i for i, (y0, _, x0, x1) in enumerate(leaves) if y0 >= 220 and x1 <= 105]
+    assert col1 and deck < min(col1)

@@ -218,6 +218,13 @@ def test_headline_lines_found_as_two_blocks_joined_as_lines() -> None:
         Word(ch, BBox(100 + 24 * i, 40, 124 + 24 * i, 64), 90.0) for i, ch in enumerate("坚持问题导向")))
     blocks = [Block("p1-b0", BlockKind.HEADLINE, kicker.bbox, (kicker,)), blocks[0], blocks[1]]
     assert assemble_article(blocks, RepairOptions())[0] == "坚持问题导向 科研团队在新型储能材料领域取得突破"
+    # the engine's line boxes, taller than the ink, overlap a little
+    c = _line("科研团队在新型储", 100, 100, "zh")
+    c = Line(c.text, BBox(c.bbox.x0, 95, c.bbox.x1, 145), c.words, c.confidence)
+    d = _line("能材料领域取得突破", 100, 140, "zh")
+    d = Line(d.text, BBox(d.bbox.x0, 135, d.bbox.x1, 185), d.words, d.confidence)
+    blocks = [Block("p1-b1", BlockKind.HEADLINE, c.bbox, (c,)), Block("p1-b2", BlockKind.HEADLINE, d.bbox, (d,))]
+    assert assemble_article(blocks, RepairOptions())[0] == "科研团队在新型储能材料领域取得突破"
 
 
 def test_printed_gap_kept_after_marks_were_made_consistent() -> None:

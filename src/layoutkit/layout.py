@@ -756,15 +756,22 @@ def _frames_photo(rule: BBox, photos: list[BBox], em: float) -> bool:
     The rule lies along the picture's edge and runs no further than the
     picture does, both within 1.5 em (the frame's white margin, and the
     fitted box may stop short of a light edge of the picture); a rule
-    running on past it is a rule of the page, or a box round several
-    pictures.  Pixels of the deskewed page.
+    running on past it is a rule of the page -- or the frame round several
+    pictures side by side, when it runs no further than they do together.
+    Pixels of the deskewed page.
     """
     g = int(round(1.5 * em))
-    for p in photos:
+    flat = rule.width >= rule.height
+    # (a frame round several pictures side by side: their enclosing box)
+    along_it = [p for p in photos
+                if (abs(p.top - rule.top) <= g or abs(p.bottom - rule.bottom) <= g if flat
+                    else abs(p.x0 - rule.x0) <= g or abs(p.x1 - rule.x1) <= g)
+                and (p.overlap_x(rule) > 0 if flat else p.overlap_y(rule) > 0)]
+    for p in photos + ([BBox.enclosing(along_it)] if len(along_it) > 1 else []):
         grown = BBox(max(0, p.x0 - g), max(0, p.top - g), p.x1 + g, p.bottom + g)
         if grown.contains(rule) and not _mostly_inside(rule, p):
-            along = rule.width if rule.width >= rule.height else rule.height
-            side = p.width if rule.width >= rule.height else p.height
+            along = rule.width if flat else rule.height
+            side = p.width if flat else p.height
             if along >= 0.5 * side:
                 return True
     return False
@@ -803,6 +810,25 @@ class _Cuts:
     hrules: tuple[tuple[int, int, int, int], ...]  # reduced coords x0, y0, x1, y1
     vrules: tuple[tuple[int, int, int, int], ...]
     line_h: float  # typical height of a piece of a body line in ``glyphs`` (reduced pixels)
+    photos: tuple[tuple[int, int, int, int], ...] = ()  # reduced coords x0, y0, x1, y1
+
+    def opens_with_large_type(self, y0: int, y1: int, x0: int, x1: int) -> bool:
+        """Whether the first 2.5 em of rows from ``y0`` (reduced, within
+        ``y1``, columns ``x0``-``x1``) hold large type: the typical height
+        of their pieces of lines, pictures left out, is 1.3 body lines or
+        more.  (Only the first rows: a row of articles side by side leaves
+        no white row right across under their headlines.)"""
+        y1 = min(y1, y0 + int(2.5 * self.em))
+        strip = self.glyphs[y0:y1, x0:x1].astype(np.uint8)
+        for px0, py0, px1, py1 in self.photos:
+            strip[max(0, py0 - y0):max(0, py1 - y0), max(0, px0 - x0):max(0, px1 - x0)] = 0
+        # (nor what fills the strip top to bottom: a picture not found as one)
+        n, labels, stats = label_components(strip, connectivity=8)
+        tall = stats[:, cv2.CC_STAT_HEIGHT] >= strip.shape[0] - 1
+        tall[0] = False
+        if tall.any():
+            strip = erase_components(strip, labels, stats, tall)
+        return bool(strip.any()) and _piece_height(strip, self.em) >= 1.3 * self.line_h
     def column_empty(self, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
         """Per reduced column of the box: no ink but a few stray dots (1% of
         the box's height: dust, broken rules)."""
@@ -855,6 +881,34 @@ def _gutters(cuts: _Cuts, y0: int, y1: int, x0: int, x1: int) -> list[int]:
     w = x1 - x0
     xs = [x0 + (a + b) // 2 for a, b in _runs(empty) if a > 0 and b < w and b - a >= 0.7 * em]
     return _keep_wide_pieces(xs, x0, x1, 2.5 * em)
+
+
+def _foot_of_headline(mask: np.ndarray, hgaps: list[tuple[int, int]], first: tuple[int, int],
+                      band: tuple[int, int, int, int], y0: int, x0: int, x1: int, em: float) -> int:
+    """Where to cut a headline band off the region under it (reduced rows,
+    relative to ``y0``): in the middle of the gap ``first`` under the band,
+    or further down past each deck centred under the headline -- a line or
+    two of type a little larger than the body, narrower than the band (the
+    headline's second line set well apart, then a deck under both).
+    ``hgaps``: the region's white row gaps relative to ``y0``."""
+    cut, above = (first[0] + first[1]) // 2, first
+    while True:
+        nxt = next(((a, b) for a, b in hgaps if a > above[0] and b - a >= 0.6 * em), None)
+        deck = _trim(mask, y0 + above[1], y0 + nxt[0], x0, x1) if nxt is not None else None
+        if nxt is None or deck is None or not _deck_under(mask, deck, band, em):
+            return cut
+        cut, above = (nxt[0] + nxt[1]) // 2, nxt
+
+
+def _deck_under(mask: np.ndarray, deck: tuple[int, int, int, int], band: tuple[int, int, int, int],
+                em: float) -> bool:
+    """Whether the ink box ``deck`` (reduced y0, y1, x0, x1) is a deck of
+    the headline ``band`` over it: at most 3 em tall, type at least 1.15
+    body ems, centred under the band within an em, narrower than it."""
+    return (deck[1] - deck[0] <= 3 * em
+            and _line_height(~mask[deck[0]:deck[1], deck[2]:deck[3]].any(axis=1)) >= 1.15 * em
+            and abs((deck[2] + deck[3]) - (band[2] + band[3])) / 2 <= em
+            and deck[3] - deck[2] < band[3] - band[2])
 
 
 def _column_end(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, gap: tuple[int, int],
@@ -1088,17 +1142,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
             # space between two headlines side by side)
             band_ink = cuts.smeared[band[0]:band[1], :].any(axis=0)
             if not any(band[2] < g < band[3] and not band_ink[g] for g in separators):
-                cut = (first[0] + first[1]) // 2
-                # a deck centred under the headline (a line or two of type a
-                # little larger than the body, narrower) goes with it
-                nxt = next(((a, b) for a, b in hgaps if a > first[0] and b - a >= 0.6 * em), None)
-                deck = _trim(mask, y0 + first[1], y0 + nxt[0], x0, x1) if nxt is not None else None
-                if (nxt is not None and deck is not None and deck[1] - deck[0] <= 3 * em
-                        and _line_height(~mask[deck[0]:deck[1], deck[2]:deck[3]].any(axis=1)) >= 1.15 * em
-                        and abs((deck[2] + deck[3]) - (band[2] + band[3])) / 2 <= em
-                        and deck[3] - deck[2] < band[3] - band[2]):
-                    cut = (nxt[0] + nxt[1]) // 2
-                return split_h([y0 + cut])
+                return split_h([y0 + _foot_of_headline(mask, hgaps, first, band, y0, x0, x1, em)])
     # a rule down the whole region cuts first; one down only part of it
     # (a band of articles below a wide gap) waits for the wide gaps
     vr_full = [
@@ -1126,7 +1170,14 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         keep = strong
         if h >= 2.5 * em:
             full = _gutters(cuts, y0, y1, x0, x1)
-            if full and any(_column_end(mask, cuts, y0, y1, x0, x1, gap, full) for gap in strong):
+            ends = [gap for gap in strong if _column_end(mask, cuts, y0, y1, x0, x1, gap, full)] if full else []
+            if ends:
+                # (a gap that is no column end and opens a band of large type
+                # -- the next row of articles -- still parts the bands first)
+                new_rows = [(a + b) // 2 for a, b in strong if (a, b) not in ends
+                            and cuts.opens_with_large_type(b, y1, x0, x1)]
+                if new_rows:
+                    return split_h(new_rows)
                 return split_gutters(full)
             # no gutter down the whole region: look at the bands either side
             # of each gap alone
@@ -1149,7 +1200,20 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
                     if full:
                         return split_gutters(full)
                     keep = strong
-        return split_h([(a + b) // 2 for a, b in keep])
+        # a deck centred under a headline across a wide gap stays with it:
+        # the cut moves from the gap over the deck to the one under it
+        bounds = [y0] + [b for _, b in keep]
+        cuts_at = []
+        for i, (a, b) in enumerate(keep):
+            above = _trim(mask, bounds[i], a, x0, x1)
+            deck = _top_band(mask, b, y1, x0, x1, em)
+            if (above is not None and deck is not None
+                    and _piece_height(cuts.glyphs[above[0]:above[1], above[2]:above[3]], em) >= 1.3 * cuts.line_h
+                    and _deck_under(mask, deck, above, em)):
+                cuts_at.append(deck[1] + 1)
+            else:
+                cuts_at.append((a + b) // 2)
+        return split_h(cuts_at)
     if vr:
         return split_v(vr)
     if h >= 2.5 * em:
@@ -1202,8 +1266,12 @@ def line_boxes(binary: np.ndarray, box: BBox, em: float) -> list[BBox]:
     # merge pieces of one line (accents, dots of i/j, a line cut at a row of
     # little ink) while the result is no taller than a typical line
     merged: list[BBox] = []
-    for lb in out:
-        if merged:
+    for k, lb in enumerate(out):
+        # (a sliver nearer the line under it than the one over it -- the
+        # sparse ascender rows of the next line -- goes with the next line)
+        closer_below = (k + 1 < len(out) and merged and lb.height < em * 0.35
+                        and out[k + 1].top - lb.bottom < lb.top - merged[-1].bottom)
+        if merged and not closer_below:
             prev = merged[-1]
             joined = prev.union(lb)
             small = lb.height < em * 0.35 or prev.height < em * 0.35
@@ -1226,12 +1294,16 @@ def _extend_line_ends(regions: list[Region], ink: np.ndarray, em: float) -> list
     is read without them (a hyphen comes out as "." or not at all, a CJK
     line loses its last comma).  Each line box is widened over ``ink`` (page
     pixels, every glyph, rules removed) while the ink continues within
-    0.45 em of the line's end, never into another region and never by more
-    than 1.5 em."""
+    0.45 em of the line's end (1.2 em inside the region's own box), never
+    into another region and never by more than 1.5 em beyond the box."""
     if not regions:
         return regions
     h, w = ink.shape
     reach, gap = int(em * 1.5), max(2, int(em * 0.45))
+    # inside the region's own box a line's glyphs may stand an em apart:
+    # a full-width comma leaves 0.6 em of white, and "二，" at the start of
+    # a line is two slivers and a comma
+    wide = max(gap, int(em * 1.2))
     others = [r.bbox for r in regions]
     out: list[Region] = []
     for idx, r in enumerate(regions):
@@ -1242,7 +1314,7 @@ def _extend_line_ends(regions: list[Region], ink: np.ndarray, em: float) -> list
                 and ob.x0 < r.bbox.x1 + reach and ob.x1 > r.bbox.x0 - reach]
         new: list[BBox] = []
         for lb in r.line_boxes:
-            lo, hi = max(0, lb.x0 - reach), min(w, lb.x1 + reach)
+            lo, hi = max(0, min(lb.x0, r.bbox.x0) - reach), min(w, max(lb.x1, r.bbox.x1) + reach)
             for ob in near:
                 if ob.overlap_y(lb) > 0:
                     if ob.x1 <= lb.x0:
@@ -1255,13 +1327,13 @@ def _extend_line_ends(regions: list[Region], ink: np.ndarray, em: float) -> list
             for x in range(lb.x1, hi):
                 if cols[x - lo]:
                     last = x1 = x + 1
-                elif x - last >= gap:
+                elif x - last >= (wide if x < r.bbox.x1 else gap):
                     break
             last = x0
             for x in range(lb.x0 - 1, lo - 1, -1):
                 if cols[x - lo]:
                     last = x0 = x
-                elif last - x > gap:
+                elif last - x > (wide if x >= r.bbox.x0 else gap):
                     break
             new.append(BBox(x0, lb.top, x1, lb.bottom) if (x0, x1) != (lb.x0, lb.x1) else lb)
         bbox = BBox.enclosing([r.bbox] + new)
@@ -1410,6 +1482,19 @@ def _word_gaps(text: np.ndarray, box: BBox) -> list[int]:
     return [b - a for a, b in _runs(~cols) if a > ink[0] and b <= ink[-1] and b - a >= box.height / 3]
 
 
+def _x_height_core(text: np.ndarray, box: BBox) -> bool:
+    """Whether the line in ``box`` is inked much more densely in its middle
+    third than above and below it: lower-case Latin type (x-height letters,
+    ascenders and descenders), not CJK glyphs or capitals."""
+    rows = (text[box.top:box.bottom, box.x0:box.x1] > 0).mean(axis=1)
+    n = len(rows)
+    if n < 6:
+        return False
+    mid = float(rows[n // 3:2 * n // 3].mean())
+    outer = float(np.concatenate([rows[:n // 3], rows[2 * n // 3:]]).mean())
+    return mid > 1.4 * outer
+
+
 def _holds(h: BBox, b: BBox, em: float) -> bool:
     """Whether ``b`` lies inside ``h`` or is the next line right under it."""
     inter = h.intersection(b)
@@ -1505,6 +1590,11 @@ def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None)
                 # headlines side by side stand further apart than that
                 words = (_word_gaps(text, last) + _word_gaps(text, first)) if text is not None else []
                 spacing = 1.3 * float(np.median(words)) + 2 if words else 0.75 * lh
+                if not words and text is not None and not (_x_height_core(text, last) or _x_height_core(text, first)):
+                    # square glyphs evenly dense top to bottom (CJK, or
+                    # capitals): one headline's pieces stand a glyph gap
+                    # apart, two headlines side by side nearly an em
+                    spacing = 0.4 * lh
                 # (descenders make one word's box up to ~40% taller than
                 # another's; lines set without word spaces -- CJK -- have no
                 # descenders: a size apart by more than 15% is another headline)
@@ -1618,10 +1708,33 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
             kz = min(kz, 0.45 * size_z)
         kz = max(1, int(round(kz)))
         out[a:b] = cv2.morphologyEx(mask[a:b], cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kz, 1)))
+        # type set differently either side of a gap (two lines of a small
+        # headline beside one line of a large one) is two headlines side
+        # by side: the gap stays open
+        reach = max(1, int(round(size_z)))
+        for g0, g1 in runs:
+            if g1 - g0 < kz and _type_differs(mask[a:b, max(0, g0 - reach):g0], mask[a:b, g1:g1 + reach]):
+                out[a:b, g0:g1] = 0
     return out
 
 
-def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: list[BBox]) -> tuple[list[BBox], int]:
+def _type_differs(left: np.ndarray, right: np.ndarray) -> bool:
+    """Whether the ink either side of a gap in a band of large type is set
+    differently: another number of lines, or lines of sizes more than two to
+    one apart (the x-height words and the capitals of one Latin line stay
+    within that)."""
+    lr = [q - p for p, q in _runs(left.any(axis=1))]
+    rr = [q - p for p, q in _runs(right.any(axis=1))]
+    # (dots, accents and specks are no lines)
+    least = 0.3 * max(lr + rr, default=0)
+    lr, rr = [h for h in lr if h >= least], [h for h in rr if h >= least]
+    if not lr or not rr:
+        return False
+    return len(lr) != len(rr) or min(max(lr), max(rr)) < 0.5 * max(max(lr), max(rr))
+
+
+def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: list[BBox],
+                  photos: list[BBox] | None = None) -> tuple[list[BBox], int]:
     """XY-cut on a reduced copy of ``mask_full``; returns leaf boxes in page pixels."""
     h, w = mask_full.shape
     scale = max(1, int(em / 8)) if em > 0 else 4
@@ -1641,6 +1754,7 @@ def _segment_mask(mask_full: np.ndarray, em: float, hrules: list[BBox], vrules: 
         hrules=tuple((r.x0 // scale, r.top // scale, r.x1 // scale, r.bottom // scale) for r in hrules),
         vrules=tuple((r.x0 // scale, r.top // scale, r.x1 // scale, r.bottom // scale) for r in vrules),
         line_h=_piece_height(glyphs, em_s) or 1.2 * em_s,
+        photos=tuple((p.x0 // scale, p.top // scale, -(-p.x1 // scale), -(-p.bottom // scale)) for p in photos or ()),
     )
     leaves = _xycut(small, cuts, 0, small.shape[0], 0, small.shape[1])
     out: list[BBox] = []
@@ -1720,7 +1834,7 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     for p in photos:
         # a photo is one solid leaf for the XY-cut
         cv2.rectangle(mask, (p.x0, p.top), (p.x1 - 1, p.bottom - 1), 255, thickness=-1)
-    leaves, scale = _segment_mask(mask, em, hrules, vrules)
+    leaves, scale = _segment_mask(mask, em, hrules, vrules, photos)
     # leaves that are photos keep the photo box
     fixed: list[BBox] = []
     for lf in leaves:

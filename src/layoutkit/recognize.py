@@ -17,7 +17,7 @@ from .layout import PageLayout, Region
 from .model import BBox, Block, BlockKind, Line
 from .options import ConvertOptions
 from .preprocess import Prepared
-from .textutil import FULL_HALF, HALF_FULL, is_cjk_text, join_words_at_gaps
+from .textutil import FULL_HALF, HALF_FULL, is_cjk_char, is_cjk_text, join_words_at_gaps
 
 log = logging.getLogger("layoutkit.recognize")
 
@@ -110,7 +110,8 @@ class _LineReader:
     line is read with the CJK models first (they read digits and the odd
     Latin word too); when the result is not mostly CJK or is read with low
     confidence, the line is read again with all the models and the more
-    confident reading is kept.  Once most lines of a block (two at least)
+    confident reading is kept (a Latin reading of a line the CJK models read
+    as Chinese by a clear margin only).  Once most lines of a block (two at least)
     turn out to be Latin text, the next lines go to all the models first,
     and to the CJK models too when that reading is not confident.  (One
     line read as Latin gibberish never turns a Chinese block Latin.)
@@ -148,7 +149,18 @@ class _LineReader:
         if is_cjk_text(text, 0.5) and _score(got) >= 70 and not _LATIN_RUN.search(text):
             return self._count(got)
         again = self.engine.recognize(image, full, timeout, single_line=True)
-        return self._count(again if _score(again) > _score(got) else got)
+        # a line the CJK models read as Chinese, which all the models read
+        # partly Latin and partly the same Chinese: the Latin part must be
+        # clearly more confident (a bold lead such as 本报讯（记者 comes out
+        # as "AGRA Cid A" beside the Chinese that follows, at a slightly
+        # higher mean confidence).  A line read wholly Latin is another
+        # matter: often specks or a rule's remains, not text
+        margin = 0.0
+        text2 = "".join(ln.text for ln in again)
+        if (is_cjk_text(text, 0.5) and not _LATIN_RUN.search(text) and _LATIN_RUN.search(text2)
+                and sum(is_cjk_char(c) for c in text2) >= 2):
+            margin = 15.0
+        return self._count(again if _score(again) > _score(got) + margin else got)
 
 
 def printed_gaps(binary: np.ndarray, box: BBox) -> tuple[list[tuple[int, int]], float]:

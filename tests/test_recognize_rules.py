@@ -1060,3 +1060,40 @@ def test_deck_over_a_wide_gap_under_the_headline_is_read_before_the_columns() ->
     deck = next(i for i, (y0, _, _, _) in enumerate(leaves) if 197 <= y0 <= 207)
     col1 = [i for i, (y0, _, x0, x1) in enumerate(leaves) if y0 >= 220 and x1 <= 105]
     assert col1 and deck < min(col1)
+
+
+def test_body_line_beside_a_headline_is_no_large_type() -> None:
+    # reduced mask (em 8.5): a line of body type (one component, 10 rows,
+    # tall enough to pass for a headline's lower-case words) set in the
+    # rows of a large headline, 12 px across the gutter from it; and a
+    # headline of capitals followed by lower-case words a word space apart
+    import cv2 as _cv2
+
+    from layoutkit.layout import _in_line_with
+    from layoutkit.preprocess import label_components
+
+    small = np.zeros((60, 400), np.uint8)
+    small[22:32, 10:140] = 1                  # body line
+    for x in range(152, 330, 22):             # big glyphs, 20 rows
+        small[16:36, x:x + 19] = 1
+        small[20:32, x + 5:x + 14] = 0
+    n, labels, stats = label_components(small, connectivity=8)
+    h = stats[:, _cv2.CC_STAT_HEIGHT]
+    big = h >= 18
+    big[0] = False
+    mid = (h >= 9) & ~big
+    mid[0] = False
+    assert not _in_line_with(stats, big, mid).any()
+    # lower-case words chained to the capital: 6 px word spaces
+    small = np.zeros((60, 400), np.uint8)
+    small[16:36, 10:28] = 1                   # a capital
+    small[26:36, 30:80] = 1                   # the rest of its word
+    small[26:36, 86:140] = 1                  # next word, x-height only
+    small[26:36, 146:200] = 1                 # and the next
+    n, labels, stats = label_components(small, connectivity=8)
+    h = stats[:, _cv2.CC_STAT_HEIGHT]
+    big = h >= 18
+    big[0] = False
+    mid = (h >= 9) & ~big
+    mid[0] = False
+    assert _in_line_with(stats, big, mid)[1:].sum() == 3

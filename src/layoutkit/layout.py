@@ -1675,6 +1675,7 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
     in_rows = rows[np.clip(cy, 0, small.shape[0] - 1)]
     mid = ((h >= max(1.1 * em, 0.5 * size)) | thick) & (h >= 0.6 * em) & (h <= 6 * em) & glyph & in_rows
     mid[0] = False
+    mid = _in_line_with(stats, big, mid)
     mask = (big | mid)[labels].astype(np.uint8)
     out = np.zeros_like(mask)
     tops = stats[:, cv2.CC_STAT_TOP]
@@ -1715,6 +1716,37 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
         for g0, g1 in runs:
             if g1 - g0 < kz and _type_differs(mask[a:b, max(0, g0 - reach):g0], mask[a:b, g1:g1 + reach]):
                 out[a:b, g0:g1] = 0
+    return out
+
+
+def _in_line_with(stats: np.ndarray, big: np.ndarray, mid: np.ndarray) -> np.ndarray:
+    """The components of ``mid`` that belong to a line of large type: set
+    in the rows of a ``big`` glyph (half their height at least) and no
+    further from it than half its size -- a word space of that type -- or
+    from another such component (the lower-case words of a headline line,
+    a chain of them).  A line of body text beside a headline, across a
+    gutter, rises to the rows of the large type but stands further off."""
+    pending = np.flatnonzero(mid & ~big)
+    out = np.zeros(len(stats), bool)
+    if not pending.size:
+        return out
+    x0, y0 = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    x1, y1 = x0 + stats[:, cv2.CC_STAT_WIDTH], y0 + stats[:, cv2.CC_STAT_HEIGHT]
+    front = np.flatnonzero(big)
+    ref = (y1 - y0)[front].astype(np.float64)
+    while front.size and pending.size:
+        p, f = pending[:, None], front[None, :]
+        gap = np.maximum(np.maximum(x0[f] - x1[p], x0[p] - x1[f]), 0)
+        over = np.minimum(y1[p], y1[f]) - np.maximum(y0[p], y0[f])
+        hit = (over >= 0.5 * (y1 - y0)[p]) & (gap <= 0.5 * ref[None, :])
+        took = hit.any(axis=1)
+        if not took.any():
+            break
+        # (the chain carries the size of the large type it started from)
+        ref = np.where(hit[took], ref[None, :], 0).max(axis=1)
+        front = pending[took]
+        out[front] = True
+        pending = pending[~took]
     return out
 
 

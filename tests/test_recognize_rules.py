@@ -1097,3 +1097,115 @@ def test_body_line_beside_a_headline_is_no_large_type() -> None:
     mid = (h >= 9) & ~big
     mid[0] = False
     assert _in_line_with(stats, big, mid)[1:].sum() == 3
+
+
+def test_dense_picture_sheds_a_caption_line_with_descenders() -> None:
+    # the caption line under the picture has a few descenders below a white
+    # band of its own: the cut is at the band between picture and caption,
+    # not between the caption's baseline and its descenders
+    from layoutkit.layout import _shed_text_lines
+
+    binary = np.zeros((700, 600), np.uint8)
+    binary[50:500, 40:560] = 255                 # a black-and-white picture
+    for x in range(40, 540, 14):                 # x-height and ascenders
+        binary[510:532, x:x + 3] = 255
+        binary[518:521, x:x + 9] = 255
+    for x in range(60, 540, 120):                # a few descenders
+        binary[535:541, x:x + 3] = 255
+    out = _shed_text_lines(binary, BBox(40, 50, 560, 541), em=25.0)
+    assert 500 <= out.bottom <= 510
+
+
+def test_caption_lines_under_a_picture_stay_one_block() -> None:
+    # a reduced mask (em 10): a picture (solid, 13 em tall), then a caption
+    # of three lines whose ascender and descender rows hold little ink: the
+    # rows of the picture must not set the measure of what counts as white
+    from layoutkit.layout import _Cuts, _xycut
+
+    mask = np.zeros((240, 300), bool)
+    mask[10:140, 10:290] = True                  # the picture
+    for top in (150, 166, 182):                  # caption lines, 16 rows apart
+        mask[top:top + 2, 10:290:60] = True      # ascenders: sparse
+        mask[top + 2:top + 9, 10:290:2] = True   # x-height rows
+        mask[top + 9:top + 11, 15:290:60] = True  # descenders: sparse
+    cuts = _Cuts(em=10.0, smeared=mask, glyphs=mask, hrules=(), vrules=(), line_h=10.0,
+                 photos=((10, 10, 290, 140),))
+    leaves = _xycut(mask.astype(np.uint8), cuts, 0, 240, 0, 300)
+    caption = [lf for lf in leaves if lf[0] >= 145]
+    assert len(caption) == 1 and caption[0][1] >= 190
+
+
+def test_last_lines_of_a_column_are_no_subhead() -> None:
+    # three lines whose boxes run tall (descenders, noise) at the foot of a
+    # column lead into nothing: body; the same lines with body under them
+    # are a subhead
+    from layoutkit.layout import classify
+
+    def col(x: int, top: int, n: int, h: int = 30) -> list[BBox]:
+        return [BBox(x, top + 45 * i, x + 360, top + 45 * i + h) for i in range(n)]
+
+    body = col(0, 0, 20, 26)
+    foot = col(0, 1000, 3, 31)
+    leaves = [BBox.enclosing(body), BBox.enclosing(foot), BBox.enclosing(col(400, 0, 20, 26))]
+    regions = classify(leaves, [body, foot, col(400, 0, 20, 26)], [], 800, 2000, [])
+    assert regions[1].kind == BlockKind.BODY
+    below = col(0, 1160, 10, 26)
+    leaves2 = leaves[:2] + [BBox.enclosing(below)] + leaves[2:]
+    regions = classify(leaves2, [body, foot, below, col(400, 0, 20, 26)], [], 800, 2000, [])
+    assert regions[1].kind == BlockKind.SUBHEAD
+
+
+def test_latin_reading_of_glyphs_as_wide_as_cjk_is_refused() -> None:
+    from layoutkit.recognize import _letters_too_wide
+
+    box = BBox(0, 0, 300, 40)
+    wide = [Line("AK Gd", box, (Word("AK", BBox(0, 0, 80, 40), 50.0), Word("Gd", BBox(90, 0, 170, 40), 50.0)), 50.0)]
+    assert _letters_too_wide(wide)
+    normal = [Line("The city", box, (Word("The", BBox(0, 0, 54, 40), 90.0), Word("city", BBox(64, 0, 130, 40), 90.0)), 90.0)]
+    assert not _letters_too_wide(normal)
+
+
+def test_paper_texture_is_whitened_only_away_from_the_ink() -> None:
+    from layoutkit.recognize import _crop
+
+    gray = np.full((40, 100), 247, np.uint8)
+    gray[10:30, 20:30] = 40                      # a stroke
+    gray[10:30, 19] = 210                        # its soft edge
+    binary = np.zeros_like(gray)
+    binary[10:30, 20:30] = 255
+    crop, _, _ = _crop(gray, BBox(0, 0, 100, 40), 0, binary)
+    assert crop[5, 80] == 255                    # paper far from ink: white
+    assert crop[15, 19] == 210 and crop[15, 25] == 40   # glyph and its edge kept
+    plain, _, _ = _crop(gray, BBox(0, 0, 100, 40), 0)
+    assert plain[5, 80] == 247
+
+
+def test_headlines_either_side_of_a_column_rule_stay_apart() -> None:
+    from layoutkit.layout import _join_headline_pieces
+
+    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+    text, regions = _rendered_pieces([("Heat", serif, 20), ("Wave", serif, 230)])
+    assert len(_join_headline_pieces(regions, text)) == 1
+    gap_mid = (regions[0].bbox.x1 + regions[1].bbox.x0) // 2
+    rule = BBox(gap_mid - 1, 0, gap_mid + 2, 200)
+    assert len(_join_headline_pieces(regions, text, [rule])) == 2
+
+
+def test_bold_headline_without_descenders_is_a_headline() -> None:
+    # a bold one-column headline whose lines hold no descenders: its line
+    # boxes are shorter than the body's (0.86), its x-height is not
+    from layoutkit.layout import classify
+
+    def col(x: int, top: int, n: int, h: int) -> list[BBox]:
+        return [BBox(x, top + 45 * i, x + 360, top + 45 * i + h) for i in range(n)]
+
+    body1, head, body2 = col(0, 0, 20, 33), col(0, 1000, 3, 28), col(0, 1160, 10, 33)
+    lines = [body1, head, body2, col(400, 0, 30, 33)]
+    leaves = [BBox.enclosing(ls) for ls in lines]
+    strokes = [3.0, 4.2, 3.0, 3.0]
+    # (x-heights: body 16 px, the headline's 17 px)
+    got = classify(leaves, lines, [], 800, 2400, [], strokes=strokes, xsizes=[16.0, 17.0, 16.0, 16.0])
+    assert got[1].kind == BlockKind.HEADLINE
+    # without the x-height the short line boxes make it body
+    got = classify(leaves, lines, [], 800, 2400, [], strokes=strokes)
+    assert got[1].kind == BlockKind.BODY

@@ -576,12 +576,14 @@ def _shed_text_lines(binary: np.ndarray, box: BBox, em: float) -> BBox:
     runs = [(a, b) for a, b in _runs(white) if 0 < a and b < len(rows)]
     top, bottom = box.top, box.bottom
     if runs:
-        a, b = runs[-1]
-        if len(rows) - b <= 2.6 * em and rows[:a].mean() > 2 * rows[b:].mean():
-            bottom = box.top + a
-        a, b = runs[0]
-        if a <= 2.6 * em and rows[b:].mean() > 2 * rows[:a].mean() and box.top + b < bottom:
-            top = box.top + b
+        for a, b in runs:  # top down: the first band that qualifies is the highest
+            if len(rows) - b <= 2.6 * em and rows[:a].mean() > 2 * rows[b:].mean():
+                bottom = box.top + a
+                break
+        for a, b in reversed(runs):
+            if a <= 2.6 * em and rows[b:].mean() > 2 * rows[:a].mean() and box.top + b < bottom:
+                top = box.top + b
+                break
     return BBox(box.x0, top, box.x1, bottom)
 
 
@@ -1109,7 +1111,17 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
     # between the glyphs of a headline never pass for a gutter; a column with
     # a few stray dots (broken rules, dust) still counts as empty
     row_ink = sub.sum(axis=1)
-    row_ref = float(np.median(row_ink[row_ink > 0])) if row_ink.any() else 0.0
+    # (a picture is solid in the mask: its rows would set the reference so
+    # high that the sparse rows of descenders and ascenders pass for white)
+    text_ink = row_ink.astype(np.int64)
+    for px0, py0, px1, py1 in cuts.photos:
+        a, b = max(py0, y0), min(py1, y1)
+        c = min(px1, x1) - max(px0, x0)
+        if a < b and c > 0:
+            text_ink[a - y0:b - y0] -= c
+    text_ink = np.maximum(text_ink, 0)
+    row_ref = (float(np.median(text_ink[text_ink > 0])) if text_ink.any()
+               else float(np.median(row_ink[row_ink > 0])) if row_ink.any() else 0.0)
     col_empty = cuts.column_empty(y0, y1, x0, x1)
     row_empty = row_ink <= 0.02 * row_ref
     hgaps = [(a, b) for a, b in _runs(row_empty) if a > 0 and b < h]
@@ -1220,6 +1232,10 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         # (the word spaces of large type are bridged in the smeared mask, so
         # a headline's words never pass for gutters)
         gutters = [x0 + (a + b) // 2 for a, b in vgaps if b - a >= 0.7 * em]
+        # (a channel that is white only because a rule that type crosses --
+        # left out of ``vr`` above -- was erased from the mask is no gutter)
+        crossed = [x for x, _, _ in vr_spans if x not in vr]
+        gutters = [g for g in gutters if not any(abs(g - x) <= em for x in crossed)]
         gutters = _keep_wide_pieces(gutters, x0, x1, 2.5 * em)
         if gutters:
             return split_gutters(gutters)
@@ -1378,6 +1394,7 @@ def classify(
     hrules: list[BBox],
     sizes: list[float] | None = None,
     strokes: list[float] | None = None,
+    xsizes: list[float] | None = None,
 ) -> list[Region]:
     """Give each leaf a kind.  ``sizes`` (font size per leaf, PDF path)
     replaces the measured line heights when given; ``strokes`` (mean stroke
@@ -1395,6 +1412,15 @@ def classify(
     body_h = float(np.median(all_h)) if all_h else 0.0
     em = body_h or 20.0
     photo_set = {p.as_tuple() for p in photos}
+    # type size by x-height (``xsizes``: median x-height per leaf): a line
+    # box's height depends on which letters it holds (ascenders, descenders,
+    # specks of noise); the x-height does not
+    # (0 where unknown: the line heights decide alone)
+    xr = [0.0] * len(leaves)
+    if xsizes is not None:
+        ref_x = [x for x, ls in zip(xsizes, lines_of) for _ in ls if x > 0]
+        body_x = float(np.median(ref_x)) if ref_x else 0.0
+        xr = [x / body_x if body_x and x > 0 else 0.0 for x in xsizes]
     bold = [False] * len(leaves)
     if strokes is not None:
         ref = [st for st, ls in zip(strokes, lines_of) if st > 0 and len(ls) >= 3]
@@ -1428,6 +1454,13 @@ def classify(
         line_h = float(np.median([lb.height for lb in lines_of[j]])) if lines_of[j] else em
         return kinds.get(j) == BlockKind.CAPTION and box.top - leaves[j].bottom <= 1.5 * line_h
 
+    def leads_into(box: BBox) -> bool:
+        # a deck or subhead leads into what follows it in its column (body,
+        # a picture): the last lines of a column are no subhead, however
+        # tall their line boxes (descenders, noise)
+        return any(q is not box and 0 <= q.top - box.bottom <= 3 * em
+                   and q.overlap_x(box) > 0.5 * min(q.width, box.width) for q in leaves)
+
     for i, (box, ls) in enumerate(zip(leaves, lines_of)):
         if box.as_tuple() in photo_set:
             regions.append(Region(box, BlockKind.PHOTO))
@@ -1439,10 +1472,11 @@ def classify(
             kind = BlockKind.FOOTER
         elif body_h and heights[i] >= 1.35 * body_h and len(ls) <= 4:
             kind = BlockKind.HEADLINE
-        elif body_h and heights[i] >= 0.9 * body_h and len(ls) <= 4 and bold[i]:
+        elif body_h and (heights[i] >= 0.9 * body_h or xr[i] >= 0.9) and len(ls) <= 4 and bold[i]:
             # a one-column headline: no larger than the body, but bold
             kind = BlockKind.HEADLINE
-        elif body_h and heights[i] >= 1.15 * body_h and len(ls) <= 3 and i + 1 < len(leaves):
+        elif (body_h and heights[i] >= 1.15 * body_h and len(ls) <= 3 and i + 1 < len(leaves)
+              and leads_into(box)):
             kind = BlockKind.SUBHEAD
         else:
             above = [p for p in photos if p.bottom <= box.top + em * 0.5 and box.top - p.bottom < 2.5 * em
@@ -1493,6 +1527,16 @@ def _x_height_core(text: np.ndarray, box: BBox) -> bool:
     mid = float(rows[n // 3:2 * n // 3].mean())
     outer = float(np.concatenate([rows[:n // 3], rows[2 * n // 3:]]).mean())
     return mid > 1.4 * outer
+
+
+def _x_height(text: np.ndarray, box: BBox) -> int:
+    """Rows of the line in ``box`` inked at least half as densely as its
+    dense core (the x-height band of Latin type, the body of CJK glyphs)."""
+    rows = (text[box.top:box.bottom, box.x0:box.x1] > 0).mean(axis=1)
+    if rows.size == 0 or rows.max() <= 0:
+        return 0
+    core = rows[rows > 0.25 * rows.max()]
+    return int((rows >= 0.5 * np.median(core)).sum())
 
 
 def _holds(h: BBox, b: BBox, em: float) -> bool:
@@ -1562,7 +1606,8 @@ def _join_line_fragments(regions: list[Region], em: float) -> list[Region]:
     return [r for i, r in enumerate(out) if i not in absorbed]
 
 
-def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None) -> list[Region]:
+def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None,
+                          vrules: list[BBox] | tuple[BBox, ...] = ()) -> list[Region]:
     """Put back together a headline (or a deck) that a gutter cut in two.
 
     A word space of large type can line up with a body gutter beneath it;
@@ -1572,7 +1617,8 @@ def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None)
     space of that size (0.75 of its line height; headlines of two articles
     side by side stand a gutter and more apart) is merged into the earlier
     one and takes its kind (the two pieces of a deck may be told apart by
-    their widths alone), so the columns under both follow one headline."""
+    their widths alone), so the columns under both follow one headline.
+    A column rule printed between them (``vrules``) parts them always."""
     out: list[Region] = []
     large = (BlockKind.HEADLINE, BlockKind.SUBHEAD)
     for r in regions:
@@ -1589,8 +1635,11 @@ def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None)
                 # no wider than the words of these lines are spaced: two
                 # headlines side by side stand further apart than that
                 words = (_word_gaps(text, last) + _word_gaps(text, first)) if text is not None else []
-                spacing = 1.3 * float(np.median(words)) + 2 if words else 0.75 * lh
-                if not words and text is not None and not (_x_height_core(text, last) or _x_height_core(text, first)):
+                # (word spaces of one line vary with the letters either
+                # side: 1.5 times the typical one is still a word space)
+                spacing = 1.5 * float(np.median(words)) + 2 if words else 0.75 * lh
+                latin = text is not None and (_x_height_core(text, last) or _x_height_core(text, first))
+                if not words and text is not None and not latin:
                     # square glyphs evenly dense top to bottom (CJK, or
                     # capitals): one headline's pieces stand a glyph gap
                     # apart, two headlines side by side nearly an em
@@ -1598,8 +1647,10 @@ def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None)
                 # (descenders make one word's box up to ~40% taller than
                 # another's; lines set without word spaces -- CJK -- have no
                 # descenders: a size apart by more than 15% is another headline)
-                similar = abs(last.height - lh) <= (0.45 if words else 0.15) * max(last.height, lh)
-                if same_line and similar and 0 <= gap < min(0.75 * lh, spacing):
+                similar = abs(last.height - lh) <= (0.45 if words or latin else 0.15) * max(last.height, lh)
+                ruled = any(last.x1 - 2 <= (v.x0 + v.x1) / 2 <= first.x0 + 2 and v.overlap_y(first) > 0
+                            for v in vrules)
+                if same_line and similar and 0 <= gap < min(0.75 * lh, spacing) and not ruled:
                     rest = tuple(lb for lb in r.line_boxes if lb is not first)
                     boxes = tuple(lb for lb in a.line_boxes if lb is not last) + (last.union(first),) + rest
                     out[k] = replace(a, bbox=a.bbox.union(r.bbox), line_boxes=tuple(sorted(boxes, key=lambda b: b.top)))
@@ -1699,7 +1750,9 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
         one_line = b - a <= 1.5 * size_z
         spaces = _word_spaces([g for g in words if g <= 0.8 * size_z]) if one_line else []
         if spaces:
-            kz = min(kz, 1.3 * float(np.median(spaces)) + 1)
+            # (word spaces vary with the letters either side of them: 1.5
+            # times the typical one is still a space of this line)
+            kz = min(kz, 1.5 * float(np.median(spaces)) + 1)
         elif len(words) >= 3:
             kz = min(kz, 1.3 * float(np.median(words)) + 1)
         else:
@@ -1892,8 +1945,9 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
     edge = _ink_edge(text)  # one edge map for both stroke measurements
     fixed, lines_of = _split_type_changes(fixed, lines_of, em, (text, edge))
-    regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, edge, fixed))
-    regions = _join_headline_pieces(regions, text)
+    xsizes = [float(np.median([_x_height(text, lb) for lb in ls])) if ls else 0.0 for ls in lines_of]
+    regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, edge, fixed), xsizes=xsizes)
+    regions = _join_headline_pieces(regions, text, vrules)
     regions = _join_line_fragments(regions, em)
     regions = _extend_line_ends(regions, ink, em)
     body = [r.bbox for r in regions if r.kind == BlockKind.BODY]

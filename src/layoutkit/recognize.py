@@ -9,6 +9,7 @@ import logging
 import re
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from .breaks import is_byline, is_caption_start, is_dateline
@@ -22,11 +23,18 @@ from .textutil import FULL_HALF, HALF_FULL, is_cjk_char, is_cjk_text, join_words
 log = logging.getLogger("layoutkit.recognize")
 
 
-def _crop(gray: np.ndarray, box: BBox, pad: int) -> tuple[np.ndarray, int, int]:
+def _crop(gray: np.ndarray, box: BBox, pad: int, binary: np.ndarray | None = None) -> tuple[np.ndarray, int, int]:
     h, w = gray.shape
     x0, y0 = max(0, box.x0 - pad), max(0, box.top - pad)
     x1, y1 = min(w, box.x1 + pad), min(h, box.bottom + pad)
-    return gray[y0:y1, x0:x1], x0, y0
+    crop = gray[y0:y1, x0:x1]
+    if binary is not None:
+        # the flattened paper keeps a faint texture (patches of 246-249
+        # beside 255) that throws Tesseract's LSTM off on short lines: light
+        # paper more than 2 px from any ink is made white (glyph edges stay)
+        near = cv2.dilate(binary[y0:y1, x0:x1], np.ones((5, 5), np.uint8))
+        crop = np.where((near == 0) & (crop >= 200), 255, crop).astype(np.uint8)
+    return crop, x0, y0
 
 
 def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: ConvertOptions) -> list[Line]:
@@ -43,7 +51,17 @@ def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: Co
         for lb in region.line_boxes:
             lpad = max(2, int(lb.height * 0.25))
             lcrop, lx, ly = _crop(prep.gray, lb, lpad)
-            for ln in reader.read(lcrop):
+            got = reader.read(lcrop)
+            if _score(got) < 60:
+                # a line read with low confidence is read again with the
+                # paper around its glyphs made white (the flattened paper's
+                # faint texture throws the LSTM off); the more confident
+                # reading is kept
+                clean, _, _ = _crop(prep.gray, lb, lpad, prep.binary)
+                alt = reader.read(clean)
+                if _score(alt) > _score(got):
+                    got = alt
+            for ln in got:
                 lines.append(ln.shift(lx - dx, ly - dy))
     else:
         lines = engine.recognize(crop, opts.languages, opts.timeout, vertical=region.vertical)
@@ -160,7 +178,29 @@ class _LineReader:
         if (is_cjk_text(text, 0.5) and not _LATIN_RUN.search(text) and _LATIN_RUN.search(text2)
                 and sum(is_cjk_char(c) for c in text2) >= 2):
             margin = 15.0
+        if is_cjk_text(text, 0.5) and _letters_too_wide(again):
+            # Latin letters as wide as CJK glyphs are CJK glyphs read as
+            # letters (a bold lead 本报讯（记者 read "AK Gd")
+            return self._count(got)
         return self._count(again if _score(again) > _score(got) + margin else got)
+
+
+def _letters_too_wide(lines: list[Line]) -> bool:
+    """Whether the Latin words of a reading are set wider than Latin type
+    can be: on average more than 0.9 of the line's height per letter (a
+    Latin letter, capitals and W included, is at most about an em wide and
+    the line's box is taller than the letters' em by the ascenders and
+    descenders; a CJK glyph is an em wide)."""
+    width = letters = 0
+    height = 0
+    for ln in lines:
+        for w in ln.words:
+            n = sum(ch.isascii() and ch.isalpha() for ch in w.text)
+            if n and n == len(w.text):
+                width += w.bbox.width
+                letters += n
+                height = max(height, ln.bbox.height)
+    return letters >= 2 and height > 0 and width / letters > 0.9 * height
 
 
 def printed_gaps(binary: np.ndarray, box: BBox) -> tuple[list[tuple[int, int]], float]:

@@ -96,6 +96,8 @@ def main() -> int:
             "merged": s["articles_merged"], "breaks_repaired": s["breaks_repaired"], "breaks_total": s["breaks_total"],
             "boundaries_kept": s["boundaries_kept"], "reading_order": s["reading_order"], "bag_recall": s["bag_recall"],
             "cjk_spaces": s["cjk_spaces"], "wall_s": round(run["wall"], 2),
+            "break_hyphens_total": s["break_hyphens_total"], "break_hyphens_removed": s["break_hyphens_removed"],
+            "compound_hyphens_total": s["compound_hyphens_total"], "compound_hyphens_kept": s["compound_hyphens_kept"],
             "layout_share": round((stages.get("layout", 0.0) + stages.get("preprocess", 0.0)) / total, 4),
             "layout_s": round(stages.get("layout", 0.0) + stages.get("preprocess", 0.0), 3),
         })
@@ -108,12 +110,19 @@ def main() -> int:
         intact = sum(r["intact"] * r["articles"] for r in rs)
         bt = sum(r["breaks_total"] for r in rs)
         br = sum((r["breaks_repaired"] or 0) * r["breaks_total"] for r in rs)
+
+        def rate(key: str, total: str) -> float | None:
+            n = sum(r.get(total) or 0 for r in rs)
+            return round(sum((r.get(key) or 0) * (r.get(total) or 0) for r in rs) / n, 4) if n else None
         return {
             "pages": len(rs), "articles": arts, "intact": round(intact / arts, 4) if arts else None,
             "mean_article_cer": round(sum(r["mean_article_cer"] * r["articles"] for r in rs) / arts, 4) if arts else None,
             "breaks_repaired": round(br / bt, 4) if bt else None,
             "boundaries_kept": round(sum(r["boundaries_kept"] or 0 for r in rs) / len(rs), 4),
             "split": sum(r["split"] for r in rs), "merged": sum(r["merged"] for r in rs),
+            "cjk_spaces": sum(r["cjk_spaces"] for r in rs),
+            "break_hyphens_removed": rate("break_hyphens_removed", "break_hyphens_total"),
+            "compound_hyphens_kept": rate("compound_hyphens_kept", "compound_hyphens_total"),
             "layout_share": round(sum(r["layout_share"] for r in rs) / len(rs), 4),
             "layout_s": round(sum(r["layout_s"] for r in rs) / len(rs), 3),
         }
@@ -124,13 +133,18 @@ def main() -> int:
               "load_avg": os.getloadavg(), "by_degradation": summary, "pages": rows}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"{'kind':10} {'pages':>5} {'arts':>5} {'intact':>7} {'artCER':>7} {'breaks':>7} {'bounds':>7} {'split':>5} {'merged':>6} {'prep+layout%':>12}")
+    print(f"{'kind':10} {'pages':>5} {'arts':>5} {'intact':>7} {'artCER':>7} {'breaks':>7} {'bounds':>7} {'split':>5} {'merged':>6} {'prep+layout%':>12} {'cjkSp':>5} {'hyBrk':>6} {'hyCmp':>6}")
     for k, a in summary.items():
         print(f"{k:10} {a['pages']:5d} {a['articles']:5d} {a['intact'] or 0:7.3f} {a['mean_article_cer'] or 0:7.4f} "
               f"{a['breaks_repaired'] if a['breaks_repaired'] is not None else float('nan'):7.3f} {a['boundaries_kept']:7.3f} "
-              f"{a['split']:5d} {a['merged']:6d} {a['layout_share'] * 100:6.1f}%")
+              f"{a['split']:5d} {a['merged']:6d} {a['layout_share'] * 100:6.1f}%      {a['cjk_spaces']:5d} "
+              f"{_pct(a['break_hyphens_removed'])} {_pct(a['compound_hyphens_kept'])}")
     print(f"wrote {args.out}")
     return 0
+
+
+def _pct(x: float | None) -> str:
+    return f"{x:6.3f}" if x is not None else "     -"
 
 
 if __name__ == "__main__":

@@ -206,6 +206,12 @@ def test_latin_hyphens_and_breaks(tmp_path: Path) -> None:
     s = res.summary
     assert s["hyphens_total"] == 2 and s["hyphens_right"] == 0.0
     assert s["breaks_repaired"] == 0.0
+    # by kind: the break hyphen left in, the compound's hyphen lost
+    assert (s["break_hyphens_total"], s["break_hyphens_removed"]) == (1, 0.0)
+    assert (s["compound_hyphens_total"], s["compound_hyphens_kept"]) == (1, 0.0)
+    half = write(tmp_path, "half.txt", art("Bridge to be rebuilt", para.replace("well-known", "wellknown")))
+    s = evaluate(half, gt).summary
+    assert s["break_hyphens_removed"] == 1.0 and s["compound_hyphens_kept"] == 0.0
     # "- " inserted (2), "-" deleted (1), " " -> "\n" (1)
     assert res.pages[0].articles[0].distance == 4
     # words: reconstruction -> recon, struction (1 sub + 1 ins); well-known -> wellknown (1 sub)

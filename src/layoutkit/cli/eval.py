@@ -26,6 +26,8 @@ _THRESHOLD_HELP = {
     "min_breaks_repaired": "Fail when the fraction of column breaks repaired is below F.",
     "min_boundaries_kept": "Fail when the fraction of paragraph boundaries kept is below F.",
     "min_hyphens_right": "Fail when the fraction of line-end hyphens handled right is below F.",
+    "min_break_hyphens_removed": "Fail when the fraction of break hyphens removed (words joined) is below F.",
+    "min_compound_hyphens_kept": "Fail when the fraction of compound hyphens kept at line ends is below F.",
     "min_reading_order": "Fail when the reading-order score is below F.",
     "min_bag_recall": "Fail when the bag-of-characters recall is below F.",
     "max_cjk_spaces": "Fail when more than N spurious spaces sit between CJK characters.",
@@ -35,6 +37,7 @@ _THRESHOLD_HELP = {
 
 _SHOWN = ("cer", "cer_nows", "wer", "intact", "articles", "articles_missing", "articles_split",
           "articles_merged", "reading_order", "breaks_repaired", "boundaries_kept", "hyphens_right",
+          "break_hyphens_removed", "compound_hyphens_kept",
           "bag_recall", "cjk_spaces", "page_cer")
 
 

@@ -33,6 +33,8 @@ THRESHOLDS: dict[str, tuple[str, str]] = {
     "min_breaks_repaired": ("breaks_repaired", "min"),
     "min_boundaries_kept": ("boundaries_kept", "min"),
     "min_hyphens_right": ("hyphens_right", "min"),
+    "min_break_hyphens_removed": ("break_hyphens_removed", "min"),
+    "min_compound_hyphens_kept": ("compound_hyphens_kept", "min"),
     "min_reading_order": ("reading_order", "min"),
     "min_bag_recall": ("bag_recall", "min"),
     "max_cjk_spaces": ("cjk_spaces", "max"),

@@ -102,6 +102,11 @@ class ArticleResult:
     hyphens_right: int
     cjk_spaces: int
     bag_recall: float
+    # (by kind: break hyphens removed, compound hyphens kept)
+    break_hyphens_total: int = 0
+    break_hyphens_right: int = 0
+    compound_hyphens_total: int = 0
+    compound_hyphens_right: int = 0
     diff: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)
 
     def to_dict(self, with_diff: bool = False) -> dict[str, Any]:
@@ -139,6 +144,10 @@ class Totals:
     boundaries_kept: int = 0
     hyphens_total: int = 0
     hyphens_right: int = 0
+    break_hyphens_total: int = 0
+    break_hyphens_right: int = 0
+    compound_hyphens_total: int = 0
+    compound_hyphens_right: int = 0
     order_pairs: int = 0
     order_right: int = 0
     bag_total: int = 0
@@ -182,6 +191,10 @@ def summary(t: Totals) -> dict[str, Any]:
         "boundaries_kept": _rate(t.boundaries_kept, t.boundaries_total),
         "hyphens_total": t.hyphens_total,
         "hyphens_right": _rate(t.hyphens_right, t.hyphens_total),
+        "break_hyphens_total": t.break_hyphens_total,
+        "break_hyphens_removed": _rate(t.break_hyphens_right, t.break_hyphens_total),
+        "compound_hyphens_total": t.compound_hyphens_total,
+        "compound_hyphens_kept": _rate(t.compound_hyphens_right, t.compound_hyphens_total),
         "reading_order": _rate(t.order_right, t.order_pairs) if t.order_pairs else (1.0 if t.found else None),
         "bag_recall": _rate(t.bag_hit, t.bag_total),
         "cjk_spaces": t.cjk_spaces,
@@ -407,6 +420,7 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
             nb_ok += nl is True
 
         h_total = h_ok = 0
+        by_kind = {"break": [0, 0], "compound": [0, 0]}
         for h in ea.ref.hyphens:
             line = ea.para_line.get(h.paragraph)
             if line is None:
@@ -420,8 +434,12 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
             h_total += 1
             first = ea.line_starts[line] + len(codec.encode(para[:x]))
             last = first + len(codec.encode(word)) - 1
-            if pos[first] >= 0 and pos[last] >= 0 and pos[first] <= pos[last]:
-                h_ok += codec.decode(s_text[pos[first]:pos[last] + 1]) == word
+            right = (pos[first] >= 0 and pos[last] >= 0 and pos[first] <= pos[last]
+                     and codec.decode(s_text[pos[first]:pos[last] + 1]) == word)
+            h_ok += right
+            if h.kind in by_kind:
+                by_kind[h.kind][0] += 1
+                by_kind[h.kind][1] += right
 
         spaces = 0
         for tag, _i1, _i2, j1, j2 in ops:
@@ -444,6 +462,8 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
             split=len(pieces) > 1, breaks_total=b_total, breaks_repaired=b_ok,
             boundaries_total=nb_total, boundaries_kept=nb_ok, hyphens_total=h_total,
             hyphens_right=h_ok, cjk_spaces=spaces,
+            break_hyphens_total=by_kind["break"][0], break_hyphens_right=by_kind["break"][1],
+            compound_hyphens_total=by_kind["compound"][0], compound_hyphens_right=by_kind["compound"][1],
             bag_recall=(_bag_hit(bag_g, _bag(s_text)) / bag_total if bag_total else 1.0),
             diff=diff,
         ))
@@ -478,6 +498,10 @@ def evaluate_docs(output: RefDoc, gt: RefDoc, name: str = "",
         t.boundaries_kept += a.boundaries_kept
         t.hyphens_total += a.hyphens_total
         t.hyphens_right += a.hyphens_right
+        t.break_hyphens_total += a.break_hyphens_total
+        t.break_hyphens_right += a.break_hyphens_right
+        t.compound_hyphens_total += a.compound_hyphens_total
+        t.compound_hyphens_right += a.compound_hyphens_right
         t.cjk_spaces += a.cjk_spaces
     # An article shorter than an anchor (a drop capital, "1.") matches in
     # many places; its position says nothing about the order.

@@ -44,6 +44,8 @@ _LABELS = [
     ("boundaries_kept", "Paragraph boundaries kept", "pct"),
     ("boundaries_total", "Paragraph boundaries in the ground truth", "int"),
     ("hyphens_right", "Line-end hyphens handled right (removed / kept)", "pct"),
+    ("break_hyphens_removed", "Break hyphens removed (the word joined)", "pct"),
+    ("compound_hyphens_kept", "Compound hyphens kept at line ends", "pct"),
     ("bag_recall", "Bag-of-characters recall (recognition alone)", "pct"),
     ("cjk_spaces", "Spurious spaces between CJK characters", "int"),
     ("page_cer", "Whole-page character error rate (order-sensitive)", "pct"),

@@ -38,6 +38,7 @@ from .breaks import (
 )
 from .model import Block, BlockKind, Join, JoinKind, Line, Paragraph
 from .options import RepairOptions
+from .textutil import is_cjk_text
 
 #: block kinds that carry article text, in the order they are handled
 _FLOW_KINDS = (BlockKind.BODY, BlockKind.SUBHEAD, BlockKind.BYLINE)
@@ -223,10 +224,25 @@ def _next_line_of(above: Block, below: Block) -> bool:
     if not above.lines or not below.lines:
         return False
     a, b = above.lines[-1].bbox, below.lines[0].bbox
-    size = max(a.height, b.height)
+    if a.overlap_x(b) <= 0:
+        return False
+    # a line's box is the union of its words' boxes, and an engine gives a
+    # few glyphs boxes far taller than their ink (全市外 of 前三季度全市外):
+    # the line's extent is the median of its words' tops and bottoms
+    (a_top, a_bottom), (b_top, b_bottom) = _core_rows(above.lines[-1]), _core_rows(below.lines[0])
+    ha, hb = a_bottom - a_top, b_bottom - b_top
+    size = max(ha, hb)
     # (engines' line boxes run taller than the ink: they may overlap a little)
-    return (abs(a.height - b.height) <= 0.15 * size and -0.3 * size <= b.top - a.bottom < 0.5 * size
-            and a.overlap_x(b) > 0)
+    return size > 0 and abs(ha - hb) <= 0.15 * size and -0.3 * size <= b_top - a_bottom < 0.5 * size
+
+
+def _core_rows(ln: Line) -> tuple[float, float]:
+    """Top and bottom of a line: in CJK text (glyphs of one height) the
+    medians of its words' (three words at least), else its box's."""
+    boxes = [w.bbox for w in ln.words if w.text.strip()]
+    if len(boxes) < 3 or not is_cjk_text(ln.text):
+        return float(ln.bbox.top), float(ln.bbox.bottom)
+    return float(statistics.median(bx.top for bx in boxes)), float(statistics.median(bx.bottom for bx in boxes))
 
 
 def assemble_article(blocks: Sequence[Block], options: RepairOptions) -> tuple[str, tuple[Paragraph, ...], tuple[Join, ...]]:

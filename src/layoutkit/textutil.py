@@ -140,7 +140,8 @@ def fix_punctuation_width(words: Sequence[Word]) -> list[Word]:
     return out
 
 
-def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], em: float = 0.0) -> str:
+def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], em: float = 0.0,
+                       mark_white: Sequence[tuple[int, int]] = ()) -> str:
     """Join the words of one CJK line from what the page shows.
 
     ``gaps`` are the white runs (x0, x1), page pixels, of a quarter em or
@@ -156,6 +157,14 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
       which is kept -- and so is a narrower one (a quarter em) where bylines
       and credits print one (after 记者 / 通讯员, before 记者 / 摄);
       every other space between CJK words is dropped.
+    * a gap listed in ``mark_white`` is the white of a full-width bracket or
+      quote the engine did not read (see
+      :func:`~layoutkit.recognize.unread_mark_white`): no space between two
+      CJK characters.
+
+    Engine boxes are off by up to about an em: a gap goes to a boundary
+    within an em of it next to a mark that leaves white, else to one where
+    bylines print a space, else to the nearest.
 
     Latin word boundaries always keep one space.
     """
@@ -172,6 +181,7 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
         boundaries.append((i, x, cjk))
     cjk_at = {i for i, _, c in boundaries if c}
     keep: set[int] = set()
+    marks = {(int(a), int(b)) for a, b in mark_white}
     wide_marks: set[int] = set()  # indices of words printed full-width
     for g0, g1 in gaps:
         if not boundaries:
@@ -183,7 +193,17 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
         near = [b for b in boundaries if abs(b[1] - centre) <= max(em, 1.0)
                 and (texts[b[0] - 1][-1] in _WHITE_AFTER or texts[b[0]][0] in _WHITE_BEFORE)]
         if near:
-            i, _, cjk = min(near, key=lambda b: abs(b[1] - centre))
+            # (a mark printed in two widths first: the gap tells which one,
+            # as in "〈（" where 〈 is read beside the bracket it misreads)
+            i, _, cjk = min(near, key=lambda b: (not _two_widths(texts[b[0] - 1][-1], texts[b[0]][0]),
+                                                 abs(b[1] - centre)))
+        elif em > 0 and (g1 - g0) >= 0.25 * em and not _credit_space("".join(texts[:i]), "".join(texts[i:])):
+            # ... and so does a boundary where bylines print a space
+            # ("通讯员|张可馨" rather than "通讯|员" a few pixels nearer)
+            credit = [b for b in boundaries if abs(b[1] - centre) <= em and b[2]
+                      and _credit_space("".join(texts[:b[0]]), "".join(texts[b[0]:]))]
+            if credit:
+                i, _, cjk = min(credit, key=lambda b: abs(b[1] - centre))
         left, right = texts[i - 1], texts[i]
         wide = em > 0 and (g1 - g0) >= 0.6 * em
         if left[-1] in _WHITE_AFTER:
@@ -193,6 +213,8 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
             if wide:
                 wide_marks.add(i)
         elif cjk and not (_is_punct(left[-1]) or _is_punct(right[0])):
+            if (g0, g1) in marks and is_cjk_char(left[-1]) and is_cjk_char(right[0]):
+                continue  # an unread bracket's or quote's own white
             width = (g1 - g0) / em if em > 0 else 1.0
             if width > 0.4 or (width >= 0.25 and _credit_space("".join(texts[:i]), "".join(texts[i:]))):
                 keep.add(i)
@@ -217,7 +239,9 @@ def join_words_at_gaps(words: Sequence[Word], gaps: Sequence[tuple[int, int]], e
     return out.strip()
 
 
-_WHITE_AFTER = set("，,；;：:！!？?）)")
+# marks set in one corner of their em (CJK fonts): white after the closing
+# ones, before the opening ones
+_WHITE_AFTER = set("，,；;：:！!？?）)”’】〕］｝")
 _CREDIT_BEFORE = ("记者", "通讯员", "摄影")
 _CREDIT_AFTER = ("记者", "通讯员", "摄", "报道")
 
@@ -228,7 +252,14 @@ def _credit_space(before: str, after: str) -> bool:
     记者 / 摄 / 报道 (\"（通讯员 张可馨 记者 周文博）\", \"冯雪 摄\")."""
     return before.endswith(_CREDIT_BEFORE) or (after.startswith(_CREDIT_AFTER) and not before.endswith(("本报", "新华社")))
 _CJK_STOPS = set("。、．」』》〉")
-_WHITE_BEFORE = set("（(")
+_WHITE_BEFORE = set("（(“‘《〈「『【〔［｛")
+
+
+def _two_widths(left: str, right: str) -> bool:
+    """Whether the mark at a boundary (before it, or after it) is one that
+    CJK text prints full-width and Latin text half-width."""
+    return ((left in _WHITE_AFTER and (left in FULL_HALF or left in HALF_FULL))
+            or (right in _WHITE_BEFORE and (right in FULL_HALF or right in HALF_FULL)))
 
 
 def _is_punct(ch: str) -> bool:

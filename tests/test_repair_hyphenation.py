@@ -117,3 +117,17 @@ def test_guess_language() -> None:
     assert guess_language("Die Regierung hat die Reform nicht beschlossen und ist mit dem Plan") == "de"
     assert guess_language("Le gouvernement a annoncé que les prix des loyers sont stables dans la ville") == "fr"
     assert guess_language("The council said that the plan was approved by the board") == "en"
+
+
+@pytest.mark.parametrize("left,right,keep", [
+    # closed forms of Zipf 3 to 3.5: words of their own, joined
+    ("back", "log", False), ("may", "oral", False), ("prefer", "ring", False),
+    ("re", "opened", False), ("with", "holding", False), ("club", "house", False),
+    # ... unless the parts read as a compound
+    ("hard", "working", True), ("home", "grown", True), ("co", "worker", True),
+    ("build", "up", True), ("non", "stop", True),
+    # the next line goes on with another hyphen
+    ("up", "to-date", True),
+])
+def test_common_closed_forms_and_compounds(left: str, right: str, keep: bool) -> None:
+    assert decide(left, right, "en").keep is keep

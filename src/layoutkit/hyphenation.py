@@ -42,6 +42,24 @@ _FR_CLITICS = frozenset(
 #: English prefixes that are (almost) always written with a hyphen.
 _EN_HYPHEN_PREFIXES = frozenset("self ex all half quasi".split())
 
+#: English prefixes usually written with a hyphen before a word even where
+#: a closed form is in use ("co-worker", "mid-term", "non-stop").
+_EN_LOOSE_PREFIXES = frozenset("co mid non".split())
+
+#: English heads that make closed words, not hyphenated compounds: bound
+#: prefixes and particles ("re-opened", "for-giving", "with-holding").
+_EN_CLOSED_HEADS = frozenset("re un dis de mis for with be up out over under down in on".split())
+
+#: English particles that make hyphenated nouns of verbs ("build-up",
+#: "stand-off", "check-in").
+_EN_PARTICLES = frozenset("up in off over down out on".split())
+
+#: irregular past participles that end compound adjectives ("home-grown")
+_EN_PARTICIPLES = frozenset(
+    "known grown born made built run done worn drawn shown written taken given held set "
+    "cut hit brought bought caught thought sought taught fought won lost kept left led "
+    "paid said sold told found bound ground wound spun struck stuck hung".split())
+
 _STOPWORDS = {
     "en": frozenset("the and of to in is that for with was on are as by this from it be at an which".split()),
     "de": frozenset("der die das und ist nicht den dem ein eine mit für von zu auf im sich des auch".split()),
@@ -81,6 +99,20 @@ def _zipf(word: str, lang: str) -> float:
     return float(zipf_frequency(word, lang))
 
 
+def _participle(word: str, lang: str) -> bool:
+    """Whether an English ``word`` is a participle of a common word
+    ("working", "being", "selling", "grown"), by its ending and stem."""
+    if word in _EN_PARTICIPLES:
+        return True
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            stem = word[: -len(suffix)]
+            stems = {stem, stem + "e"} | ({stem[:-1]} if len(stem) > 2 and stem[-1] == stem[-2] else set())
+            if any(_zipf(st, lang) >= 3.5 and len(st) >= 2 for st in stems):
+                return True
+    return False
+
+
 def decide(left_word: str, right_word: str, language: str = "en", hyphen: str = "-") -> HyphenDecision:
     """Decide whether the hyphen between ``left_word`` (without its hyphen)
     and ``right_word`` (the start of the next line) is a break hyphen.
@@ -113,6 +145,10 @@ def decide(left_word: str, right_word: str, language: str = "en", hyphen: str = 
         return HyphenDecision(True, f"{left_word}-{right_word}", f"part of a hyphenated compound ({figures})")
     if lang == "en" and head.lower() in _EN_HYPHEN_PREFIXES and zj < 3.0:
         return HyphenDecision(True, f"{left_word}-{right_word}", f"prefix {head}- is written with a hyphen ({figures})")
+    after = right_word[len(tail):len(tail) + 2]
+    if len(after) == 2 and after[0] in HYPHENS and after[1].isalpha():
+        # the next line goes on with another hyphen ("up-" / "to-date")
+        return HyphenDecision(True, f"{left_word}-{right_word}", f"part of a hyphenated compound ({figures})")
     halves_are_words = min(len(head), len(tail)) >= 2 and zl >= 2.5 and zr >= 2.5
     if not halves_are_words:
         return HyphenDecision(False, left_word + right_word, f"a half is not a word ({figures})")
@@ -122,6 +158,15 @@ def decide(left_word: str, right_word: str, language: str = "en", hyphen: str = 
         keep = zj == 0.0 and min(zl, zr) >= 3.5
     else:
         keep = zj < min(3.5, min(zl, zr) - 0.9) or zj < 2.0
+        if lang == "en" and keep and zj >= 3.0:
+            # a closed form this common (one to three in a million words:
+            # "backlog", "mayoral", "reopened") is the spelling of a word,
+            # unless the parts read as a compound: a loose prefix
+            # ("co-worker"), a participle of a word ("hard-working",
+            # "home-grown", "well-being"), a verb and its particle ("build-up")
+            keep = head.lower() not in _EN_CLOSED_HEADS and (
+                head.lower() in _EN_LOOSE_PREFIXES or _participle(tail.lower(), lang)
+                or tail.lower() in _EN_PARTICLES)
     if keep:
         return HyphenDecision(True, keep_text, f"both halves are words and the joined form is rare ({figures})")
     return HyphenDecision(False, left_word + right_word, f"joined form is a known word ({figures})")

@@ -117,3 +117,37 @@ def test_headline_found_as_two_blocks_is_one_line_pair_despite_tall_glyph_boxes(
         language="zh")
     assert _headline_text([_head("b1", "前三季度全市外贸", 835), deck], "zh", True, []) == \
         "前三季度全市外贸 新兴产业成为增长主引擎"
+
+
+def test_headline_lines_with_glyph_boxes_of_two_heights_are_one_headline() -> None:
+    # 我市运动员在全国 / 锦标赛上夺得金牌: the engine boxed half the first
+    # line's glyphs 74 px high and half 111, the second line's mostly 111;
+    # the medians differ, the lines' own boxes are alike
+    def line(text: str, top: int, short: int) -> Block:
+        words = []
+        for k, ch in enumerate(text):
+            t, b = (top + 18, top + 92) if k < short else (top, top + 111)
+            words.append(Word(ch, BBox(784 + 80 * k, t, 860 + 80 * k, b)))
+        ln = Line(text, BBox.enclosing([w.bbox for w in words]), tuple(words))
+        return Block("b", BlockKind.HEADLINE, ln.bbox, (ln,), language="zh")
+
+    a, b = line("我市运动员在全国", 2394, 4), line("锦标赛上夺得金牌", 2490, 2)
+    assert _headline_text([a, b], "zh", True, []) == "我市运动员在全国锦标赛上夺得金牌"
+
+
+def test_white_after_an_unread_comma_is_no_space() -> None:
+    # 开学当天，学: the engine dropped the comma; its sliver sits low in the
+    # line against 天, its white (0.8 em) runs to 学
+    img, box = _strip([(0, 27), (32, 59), (64, 91), (96, 123)], width=200)
+    img[27:34, 126:132] = 255                # the comma: low, short, thin
+    img[:, 132:] = 0
+    img[5:35, 156:183] = 255                 # 学
+    gaps, measured = printed_gaps(img, box)
+    assert gaps and unread_mark_white(img, box, gaps, measured) == gaps
+    # a stop followed by more than an em of white (a printed space before a
+    # photo credit) keeps its space
+    img2 = img.copy()
+    img2[5:35, 156:183] = 0
+    img2[5:35, 170:197] = 255
+    gaps, measured = printed_gaps(img2, box)
+    assert gaps and unread_mark_white(img2, box, gaps, measured) == []

@@ -262,7 +262,10 @@ def unread_mark_white(binary: np.ndarray, box: BBox, gaps: list[tuple[int, int]]
     glyph's far side (over 1.15 em) to be part of it, as the left radical
     of 们 or 河 would be.  A gap of 0.45 to 1 em with such a sliver on the
     proper side is a mark's white, whatever the engine read: when the
-    engine dropped the mark, its white must not become a space."""
+    engine dropped the mark, its white must not become a space.  So is the
+    white after a short sliver inked low in the line only (a
+    full-width comma, stop or 、 set against the glyph before it).  Wider
+    white (over an em) holds a printed space as well and is left alone."""
     if em <= 0 or not gaps:
         return []
     runs = _ink_runs(binary, box)
@@ -290,7 +293,16 @@ def unread_mark_white(binary: np.ndarray, box: BBox, gaps: list[tuple[int, int]]
         after = next((k for k, (a, _) in enumerate(runs) if a >= g1), None)
         before = next((k for k in range(len(runs) - 1, -1, -1) if runs[k][1] <= g0), None)
         found = False
+        if before is not None and runs[before][1] - runs[before][0] <= thin:
+            # a closing stop, comma or 、 the engine did not read: a sliver
+            # inked in the lower half of the line only, the white after it
+            a, b = runs[before]
+            rows = np.flatnonzero((binary[box.top:box.bottom, a:b] > 0).any(axis=1))
+            found = (rows.size > 0 and rows[0] >= 0.55 * box.height
+                     and rows[-1] - rows[0] + 1 <= 0.4 * box.height)
         for k, step in ((after, 1), (before, -1)):
+            if found:
+                break
             if k is None:
                 continue
             a, b, nxt = glyph(k, step)

@@ -229,11 +229,16 @@ def _next_line_of(above: Block, below: Block) -> bool:
     # a line's box is the union of its words' boxes, and an engine gives a
     # few glyphs boxes far taller than their ink (全市外 of 前三季度全市外):
     # the line's extent is the median of its words' tops and bottoms
-    (a_top, a_bottom), (b_top, b_bottom) = _core_rows(above.lines[-1]), _core_rows(below.lines[0])
-    ha, hb = a_bottom - a_top, b_bottom - b_top
-    size = max(ha, hb)
-    # (engines' line boxes run taller than the ink: they may overlap a little)
-    return size > 0 and abs(ha - hb) <= 0.15 * size and -0.3 * size <= b_top - a_bottom < 0.5 * size
+    # -- or, where the engine's glyph boxes alternate between two heights,
+    # the boxes of the whole lines: either measure may tell the lines alike
+    for (a_top, a_bottom), (b_top, b_bottom) in (
+            (_core_rows(above.lines[-1]), _core_rows(below.lines[0])), ((a.top, a.bottom), (b.top, b.bottom))):
+        ha, hb = a_bottom - a_top, b_bottom - b_top
+        size = max(ha, hb)
+        # (engines' line boxes run taller than the ink: they may overlap a little)
+        if size > 0 and abs(ha - hb) <= 0.15 * size and -0.3 * size <= b_top - a_bottom < 0.5 * size:
+            return True
+    return False
 
 
 def _core_rows(ln: Line) -> tuple[float, float]:

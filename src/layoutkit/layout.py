@@ -1945,7 +1945,10 @@ def _analyze(prep: Prepared, page_number: int) -> PageLayout:
     lines_of = [[] if lf in photos else line_boxes(text, lf, em) for lf in fixed]
     edge = _ink_edge(text)  # one edge map for both stroke measurements
     fixed, lines_of = _split_type_changes(fixed, lines_of, em, (text, edge))
-    xsizes = [float(np.median([_x_height(text, lb) for lb in ls])) if ls else 0.0 for ls in lines_of]
+    # (x-heights matter for short blocks; the body's is measured on a few
+    # lines of each longer block)
+    xsizes = [float(np.median([_x_height(text, lb) for lb in (ls if len(ls) <= 5 else ls[::len(ls) // 5][:5])]))
+              if ls else 0.0 for ls in lines_of]
     regions = classify(fixed, lines_of, photos, w, h, hrules, strokes=_stroke_widths(text, edge, fixed), xsizes=xsizes)
     regions = _join_headline_pieces(regions, text, vrules)
     regions = _join_line_fragments(regions, em)

@@ -151,3 +151,25 @@ def test_white_after_an_unread_comma_is_no_space() -> None:
     img2[5:35, 170:197] = 255
     gaps, measured = printed_gaps(img2, box)
     assert gaps and unread_mark_white(img2, box, gaps, measured) == []
+
+
+def test_thin_strokes_lost_by_binarisation_open_no_gap() -> None:
+    # 时二十 on a coarse scan: the two faint strokes of 二 (grey 160) are
+    # gone from the binary, which shows a white gap where 二 stands
+    gray = np.full((40, 200), 255, np.uint8)
+    binary = np.zeros_like(gray)
+    for x0, x1 in [(0, 27), (32, 59), (100, 127), (132, 159)]:
+        gray[5:35, x0:x1] = 30
+        binary[5:35, x0:x1] = 255
+    gray[12:14, 70:92] = 160                 # 二: two light strokes
+    gray[27:29, 66:96] = 160
+    box = BBox(0, 0, 200, 40)
+    gaps, _ = printed_gaps(binary, box)
+    assert any(a <= 70 and b >= 90 for a, b in gaps)     # the binary alone: a gap
+    gaps, _ = printed_gaps(binary, box, gray)
+    assert not any(a < 92 and b > 70 for a, b in gaps)   # with the grey: none over 二
+    # a real white gap stays white (paper texture is lighter than 30%)
+    gray2 = gray.copy()
+    gray2[:, 60:100] = 245
+    gaps, _ = printed_gaps(binary, box, gray2)
+    assert any(a <= 62 and b >= 98 for a, b in gaps)

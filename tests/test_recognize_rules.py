@@ -4,6 +4,8 @@ one punctuation width per page, the thin glyphs at the ends of lines."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 import pytest
@@ -206,27 +208,37 @@ def test_bold_byline_is_not_a_headline() -> None:
     assert [(b.kind, b.text) for b in blocks] == [(BlockKind.BYLINE, "By James O'Neill"), (BlockKind.BODY, "ATLANTA — The")]
 
 
-def test_gap_where_only_some_columns_ended_is_not_a_band_boundary() -> None:
-    """An article with a picture over its two columns runs on below a wide
-    gap under the caption; the column beside it ended above the gap.  The
-    article is read whole before the column beside it."""
+def _serif_page(height: int, seed: int) -> tuple[Any, Any, Any, Any, Any, np.random.Generator]:
+    """A white 1500-px-wide page to draw on: the image, its drawing context,
+    ``column(x, y, n)`` setting n lines of random body words 40 px apart,
+    the bold 60-px headline font, the 30-px body font and the random
+    generator the columns draw from."""
     from PIL import Image, ImageDraw, ImageFont
 
-    from layoutkit.layout import analyze
-    from layoutkit.preprocess import preprocess
-
-    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
-    font = ImageFont.truetype(serif, 30)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 30)
     head = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", 60)
-    img = Image.new("L", (1500, 1700), 255)
+    img = Image.new("L", (1500, height), 255)
     d = ImageDraw.Draw(img)
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     words = "the council said on monday that the new plan would cut costs for families".split()
 
     def column(x: int, y: int, n: int) -> None:
         for i in range(n):
-            line = " ".join(rng.choice(words, 3))
-            d.text((x, y + i * 40), line, font=font, fill=0)
+            d.text((x, y + i * 40), " ".join(rng.choice(words, 3)), font=font, fill=0)
+
+    return img, d, column, head, font, rng
+
+
+def test_gap_where_only_some_columns_ended_is_not_a_band_boundary() -> None:
+    """An article with a picture over its two columns runs on below a wide
+    gap under the caption; the column beside it ended above the gap.  The
+    article is read whole before the column beside it."""
+    from PIL import Image
+
+    from layoutkit.layout import analyze
+    from layoutkit.preprocess import preprocess
+
+    img, d, column, head, font, rng = _serif_page(1700, 3)
 
     d.text((60, 60), "Study Links Sleep", font=head, fill=0)
     photo = (rng.random((500, 860)) * 120 + 60).astype(np.uint8)
@@ -998,22 +1010,10 @@ def test_new_row_of_articles_parts_the_bands_before_a_column_end() -> None:
     column that ended above the gap.  The gutter beside that column runs
     down through the article above too: the row boundary cuts first, so
     the upper article's three columns are read before the row under it."""
-    from PIL import Image, ImageDraw, ImageFont
-
     from layoutkit.layout import analyze
     from layoutkit.preprocess import preprocess
 
-    serif = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
-    font = ImageFont.truetype(serif, 30)
-    head = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf", 60)
-    img = Image.new("L", (1500, 2300), 255)
-    d = ImageDraw.Draw(img)
-    rng = np.random.default_rng(5)
-    words = "the council said on monday that the new plan would cut costs for families".split()
-
-    def column(x: int, y: int, n: int) -> None:
-        for i in range(n):
-            d.text((x, y + i * 40), " ".join(rng.choice(words, 3)), font=font, fill=0)
+    img, d, column, head, font, _ = _serif_page(2300, 5)
 
     d.text((60, 40), "Flood Warnings Issued Along River", font=head, fill=0)
     for x in (60, 540, 1000):
@@ -1062,41 +1062,38 @@ def test_deck_over_a_wide_gap_under_the_headline_is_read_before_the_columns() ->
     assert col1 and deck < min(col1)
 
 
+def _big_and_mid(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Component stats of a reduced mask, the big ones (18 rows or more) and
+    the middling ones (9 rows or more)."""
+    from layoutkit.preprocess import label_components
+
+    _, _, stats = label_components(small, connectivity=8)
+    h = stats[:, cv2.CC_STAT_HEIGHT]
+    big, mid = h >= 18, (h >= 9) & (h < 18)
+    big[0] = mid[0] = False
+    return stats, big, mid
+
+
 def test_body_line_beside_a_headline_is_no_large_type() -> None:
     # reduced mask (em 8.5): a line of body type (one component, 10 rows,
     # tall enough to pass for a headline's lower-case words) set in the
     # rows of a large headline, 12 px across the gutter from it; and a
     # headline of capitals followed by lower-case words a word space apart
-    import cv2 as _cv2
-
     from layoutkit.layout import _in_line_with
-    from layoutkit.preprocess import label_components
 
     small = np.zeros((60, 400), np.uint8)
     small[22:32, 10:140] = 1                  # body line
     for x in range(152, 330, 22):             # big glyphs, 20 rows
         small[16:36, x:x + 19] = 1
         small[20:32, x + 5:x + 14] = 0
-    n, labels, stats = label_components(small, connectivity=8)
-    h = stats[:, _cv2.CC_STAT_HEIGHT]
-    big = h >= 18
-    big[0] = False
-    mid = (h >= 9) & ~big
-    mid[0] = False
-    assert not _in_line_with(stats, big, mid).any()
+    assert not _in_line_with(*_big_and_mid(small)).any()
     # lower-case words chained to the capital: 6 px word spaces
     small = np.zeros((60, 400), np.uint8)
     small[16:36, 10:28] = 1                   # a capital
     small[26:36, 30:80] = 1                   # the rest of its word
     small[26:36, 86:140] = 1                  # next word, x-height only
     small[26:36, 146:200] = 1                 # and the next
-    n, labels, stats = label_components(small, connectivity=8)
-    h = stats[:, _cv2.CC_STAT_HEIGHT]
-    big = h >= 18
-    big[0] = False
-    mid = (h >= 9) & ~big
-    mid[0] = False
-    assert _in_line_with(stats, big, mid)[1:].sum() == 3
+    assert _in_line_with(*_big_and_mid(small))[1:].sum() == 3
 
 
 def test_dense_picture_sheds_a_caption_line_with_descenders() -> None:

@@ -1163,17 +1163,17 @@ def test_latin_reading_of_glyphs_as_wide_as_cjk_is_refused() -> None:
 
 
 def test_paper_texture_is_whitened_only_away_from_the_ink() -> None:
-    from layoutkit.recognize import _crop
+    from layoutkit.recognize import _crop, _whiten_paper
 
     gray = np.full((40, 100), 247, np.uint8)
     gray[10:30, 20:30] = 40                      # a stroke
     gray[10:30, 19] = 210                        # its soft edge
     binary = np.zeros_like(gray)
     binary[10:30, 20:30] = 255
-    crop, _, _ = _crop(gray, BBox(0, 0, 100, 40), 0, binary)
+    plain, x0, y0 = _crop(gray, BBox(0, 0, 100, 40), 0)
+    crop = _whiten_paper(plain, binary, x0, y0)
     assert crop[5, 80] == 255                    # paper far from ink: white
     assert crop[15, 19] == 210 and crop[15, 25] == 40   # glyph and its edge kept
-    plain, _, _ = _crop(gray, BBox(0, 0, 100, 40), 0)
     assert plain[5, 80] == 247
 
 

@@ -831,6 +831,14 @@ class _Cuts:
         if tall.any():
             strip = erase_components(strip, labels, stats, tall)
         return bool(strip.any()) and _piece_height(strip, self.em) >= 1.3 * self.line_h
+
+    def large_type(self, box: tuple[int, int, int, int]) -> bool:
+        """Whether the ink box ``box`` (reduced y0, y1, x0, x1) holds large
+        type: the typical height of its pieces of lines is 1.3 body lines
+        or more."""
+        y0, y1, x0, x1 = box
+        return _piece_height(self.glyphs[y0:y1, x0:x1], self.em) >= 1.3 * self.line_h
+
     def column_empty(self, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
         """Per reduced column of the box: no ink but a few stray dots (1% of
         the box's height: dust, broken rules)."""
@@ -926,7 +934,7 @@ def _column_end(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: in
     if not any(above[2] < g < above[3] and (below[3] <= g or below[2] >= g) for g in gutters):
         return False
     top = _top_band(mask, below[0], below[1], below[2], below[3], cuts.em) or below
-    return _piece_height(cuts.glyphs[top[0]:top[1], top[2]:top[3]], cuts.em) < 1.3 * cuts.line_h
+    return not cuts.large_type(top)
 
 
 def _top_band(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int, em: float) -> tuple[int, int, int, int] | None:
@@ -971,7 +979,7 @@ def _centred_headline_gutters(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x
             continue
         band = _top_band(mask, t[0], t[1], t[2], t[3], em)
         big = (band is not None and band[1] - band[0] <= 16 * em
-               and _piece_height(cuts.glyphs[band[0]:band[1], band[2]:band[3]], em) >= 1.3 * cuts.line_h)
+               and cuts.large_type(band))
         pieces.append((t[2], t[3], t[0], band if big else None))
     drop: set[int] = set()  # indices into ``gutters`` (sorted) not to cut
     n = len(pieces)
@@ -1138,7 +1146,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
         # picture, fill a tall band as solidly as large type would)
         if (band is not None and band[1] - band[0] <= 16 * em
                 and _line_height(~mask[band[0]:band[1], band[2]:band[3]].any(axis=1)) >= 1.3 * em
-                and _piece_height(cuts.glyphs[band[0]:band[1], band[2]:band[3]], em) >= 1.3 * cuts.line_h):
+                and cuts.large_type(band)):
             # gutters of the text right beneath the band (further down the
             # region may hold other articles on another grid)
             body_top = y0 + first[1]
@@ -1202,11 +1210,11 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
             # bands under them down to the next band that opens with large
             # type -- pictures, captions, body of the articles side by side,
             # whose gaps line up: the gutter between the articles cuts first
-            if _piece_height(cuts.glyphs[y0:keep[0][0], x0:x1], em) >= 1.3 * cuts.line_h:
+            if cuts.large_type((y0, keep[0][0], x0, x1)):
                 ends = [g[0] for g in keep[1:]] + [y1]
                 keep = [g for g, end in zip(keep, ends)
                         if (top := _top_band(mask, g[1], end, x0, x1, em) or _trim(mask, g[1], end, x0, x1)) is not None
-                        and _piece_height(cuts.glyphs[top[0]:top[1], top[2]:top[3]], em) >= 1.3 * cuts.line_h]
+                        and cuts.large_type(top)]
                 if not keep:
                     full = _gutters(cuts, y0, y1, x0, x1)
                     if full:
@@ -1220,7 +1228,7 @@ def _xycut(mask: np.ndarray, cuts: _Cuts, y0: int, y1: int, x0: int, x1: int, de
             above = _trim(mask, bounds[i], a, x0, x1)
             deck = _top_band(mask, b, y1, x0, x1, em)
             if (above is not None and deck is not None
-                    and _piece_height(cuts.glyphs[above[0]:above[1], above[2]:above[3]], em) >= 1.3 * cuts.line_h
+                    and cuts.large_type(above)
                     and _deck_under(mask, deck, above, em)):
                 cuts_at.append(deck[1] + 1)
             else:
@@ -1516,11 +1524,16 @@ def _word_gaps(text: np.ndarray, box: BBox) -> list[int]:
     return [b - a for a, b in _runs(~cols) if a > ink[0] and b <= ink[-1] and b - a >= box.height / 3]
 
 
+def _row_density(text: np.ndarray, box: BBox) -> np.ndarray:
+    """Share of inked pixels in each row of the line in ``box``."""
+    return (text[box.top:box.bottom, box.x0:box.x1] > 0).mean(axis=1)
+
+
 def _x_height_core(text: np.ndarray, box: BBox) -> bool:
     """Whether the line in ``box`` is inked much more densely in its middle
     third than above and below it: lower-case Latin type (x-height letters,
     ascenders and descenders), not CJK glyphs or capitals."""
-    rows = (text[box.top:box.bottom, box.x0:box.x1] > 0).mean(axis=1)
+    rows = _row_density(text, box)
     n = len(rows)
     if n < 6:
         return False
@@ -1532,7 +1545,7 @@ def _x_height_core(text: np.ndarray, box: BBox) -> bool:
 def _x_height(text: np.ndarray, box: BBox) -> int:
     """Rows of the line in ``box`` inked at least half as densely as its
     dense core (the x-height band of Latin type, the body of CJK glyphs)."""
-    rows = (text[box.top:box.bottom, box.x0:box.x1] > 0).mean(axis=1)
+    rows = _row_density(text, box)
     if rows.size == 0 or rows.max() <= 0:
         return 0
     core = rows[rows > 0.25 * rows.max()]
@@ -1606,6 +1619,11 @@ def _join_line_fragments(regions: list[Region], em: float) -> list[Region]:
     return [r for i, r in enumerate(out) if i not in absorbed]
 
 
+#: word spaces of one line of type vary with the letters either side of
+#: them: a gap up to this many times the typical one is still a word space
+_WORD_SPACE_SLACK = 1.5
+
+
 def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None,
                           vrules: list[BBox] | tuple[BBox, ...] = ()) -> list[Region]:
     """Put back together a headline (or a deck) that a gutter cut in two.
@@ -1635,9 +1653,7 @@ def _join_headline_pieces(regions: list[Region], text: np.ndarray | None = None,
                 # no wider than the words of these lines are spaced: two
                 # headlines side by side stand further apart than that
                 words = (_word_gaps(text, last) + _word_gaps(text, first)) if text is not None else []
-                # (word spaces of one line vary with the letters either
-                # side: 1.5 times the typical one is still a word space)
-                spacing = 1.5 * float(np.median(words)) + 2 if words else 0.75 * lh
+                spacing = _WORD_SPACE_SLACK * float(np.median(words)) + 2 if words else 0.75 * lh
                 latin = text is not None and (_x_height_core(text, last) or _x_height_core(text, first))
                 if not words and text is not None and not latin:
                     # square glyphs evenly dense top to bottom (CJK, or
@@ -1750,9 +1766,7 @@ def _smear_large_type(small: np.ndarray, em: float) -> np.ndarray:
         one_line = b - a <= 1.5 * size_z
         spaces = _word_spaces([g for g in words if g <= 0.8 * size_z]) if one_line else []
         if spaces:
-            # (word spaces vary with the letters either side of them: 1.5
-            # times the typical one is still a space of this line)
-            kz = min(kz, 1.5 * float(np.median(spaces)) + 1)
+            kz = min(kz, _WORD_SPACE_SLACK * float(np.median(spaces)) + 1)
         elif len(words) >= 3:
             kz = min(kz, 1.3 * float(np.median(words)) + 1)
         else:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .breaks import is_byline, is_caption_start, is_dateline
 from .engines import OcrEngine
-from .layout import PageLayout, Region
+from .layout import PageLayout, Region, _runs
 from .model import BBox, Block, BlockKind, Line
 from .options import ConvertOptions
 from .preprocess import Prepared
@@ -23,18 +23,20 @@ from .textutil import FULL_HALF, HALF_FULL, is_cjk_char, is_cjk_text, join_words
 log = logging.getLogger("layoutkit.recognize")
 
 
-def _crop(gray: np.ndarray, box: BBox, pad: int, binary: np.ndarray | None = None) -> tuple[np.ndarray, int, int]:
+def _crop(gray: np.ndarray, box: BBox, pad: int) -> tuple[np.ndarray, int, int]:
     h, w = gray.shape
     x0, y0 = max(0, box.x0 - pad), max(0, box.top - pad)
     x1, y1 = min(w, box.x1 + pad), min(h, box.bottom + pad)
-    crop = gray[y0:y1, x0:x1]
-    if binary is not None:
-        # the flattened paper keeps a faint texture (patches of 246-249
-        # beside 255) that throws Tesseract's LSTM off on short lines: light
-        # paper more than 2 px from any ink is made white (glyph edges stay)
-        near = cv2.dilate(binary[y0:y1, x0:x1], np.ones((5, 5), np.uint8))
-        crop = np.where((near == 0) & (crop >= 200), 255, crop).astype(np.uint8)
-    return crop, x0, y0
+    return gray[y0:y1, x0:x1], x0, y0
+
+
+def _whiten_paper(crop: np.ndarray, binary: np.ndarray, x0: int, y0: int) -> np.ndarray:
+    """``crop`` (of the grey page at ``x0``, ``y0``) with light paper more
+    than 2 px from any ink of ``binary`` made white, glyph edges kept: the
+    flattened paper keeps a faint texture (patches of 246-249 beside 255)
+    that throws Tesseract's LSTM off on short lines."""
+    near = cv2.dilate(binary[y0:y0 + crop.shape[0], x0:x0 + crop.shape[1]], np.ones((5, 5), np.uint8))
+    return np.where((near == 0) & (crop >= 200), 255, crop).astype(np.uint8)
 
 
 def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: ConvertOptions) -> list[Line]:
@@ -57,8 +59,7 @@ def recognize_region(prep: Prepared, region: Region, engine: OcrEngine, opts: Co
                 # paper around its glyphs made white (the flattened paper's
                 # faint texture throws the LSTM off); the more confident
                 # reading is kept
-                clean, _, _ = _crop(prep.gray, lb, lpad, prep.binary)
-                alt = reader.read(clean)
+                alt = reader.read(_whiten_paper(lcrop, prep.binary, lx, ly))
                 if _score(alt) > _score(got):
                     got = alt
             for ln in got:
@@ -253,12 +254,8 @@ def printed_gaps(binary: np.ndarray, box: BBox, gray: np.ndarray | None = None) 
 
 def _ink_runs(binary: np.ndarray, box: BBox) -> list[tuple[int, int]]:
     """Runs of columns with ink inside a line, page x, end exclusive."""
-    sub = binary[box.top:box.bottom, box.x0:box.x1]
-    if sub.size == 0:
-        return []
-    cols = np.concatenate(([False], (sub > 0).any(axis=0), [False]))
-    edges = np.flatnonzero(cols[1:] != cols[:-1])
-    return [(box.x0 + int(a), box.x0 + int(b)) for a, b in zip(edges[::2], edges[1::2])]
+    cols = (binary[box.top:box.bottom, box.x0:box.x1] > 0).any(axis=0)
+    return [(box.x0 + a, box.x0 + b) for a, b in _runs(cols)]
 
 
 def unread_mark_white(binary: np.ndarray, box: BBox, gaps: list[tuple[int, int]],
@@ -296,35 +293,34 @@ def unread_mark_white(binary: np.ndarray, box: BBox, gaps: list[tuple[int, int]]
             k += step
         return a, b, k
 
+    def bracket(k: int | None, step: int) -> bool:
+        """A bracket's or quote's sliver at run ``k`` (the side ``step``
+        away from the gap), set close to the glyph beyond it."""
+        if k is None:
+            return False
+        a, b, nxt = glyph(k, step)
+        if b - a > thin or not 0 <= nxt < len(runs):
+            return False
+        c, d, _ = glyph(nxt, step)
+        white = c - b if step > 0 else a - d
+        span = d - a if step > 0 else b - c
+        return white <= close and span > cell
+
+    def low_mark(k: int | None) -> bool:
+        """A closing stop, comma or 、 at run ``k`` the engine did not read:
+        a short thin sliver inked low in the line only."""
+        if k is None or runs[k][1] - runs[k][0] > thin:
+            return False
+        rows = np.flatnonzero((binary[box.top:box.bottom, runs[k][0]:runs[k][1]] > 0).any(axis=1))
+        return bool(rows.size) and rows[0] >= 0.55 * box.height and rows[-1] - rows[0] + 1 <= 0.4 * box.height
+
     out = []
     for g0, g1 in gaps:
         if not 0.45 * em <= g1 - g0 <= 1.0 * em:
             continue
         after = next((k for k, (a, _) in enumerate(runs) if a >= g1), None)
         before = next((k for k in range(len(runs) - 1, -1, -1) if runs[k][1] <= g0), None)
-        found = False
-        if before is not None and runs[before][1] - runs[before][0] <= thin:
-            # a closing stop, comma or 、 the engine did not read: a sliver
-            # inked in the lower half of the line only, the white after it
-            a, b = runs[before]
-            rows = np.flatnonzero((binary[box.top:box.bottom, a:b] > 0).any(axis=1))
-            found = (rows.size > 0 and rows[0] >= 0.55 * box.height
-                     and rows[-1] - rows[0] + 1 <= 0.4 * box.height)
-        for k, step in ((after, 1), (before, -1)):
-            if found:
-                break
-            if k is None:
-                continue
-            a, b, nxt = glyph(k, step)
-            if b - a > thin or not 0 <= nxt < len(runs):
-                continue
-            c, d, _ = glyph(nxt, step)
-            white = c - b if step > 0 else a - d
-            span = d - a if step > 0 else b - c
-            if white <= close and span > cell:
-                found = True
-                break
-        if found:
+        if low_mark(before) or bracket(after, 1) or bracket(before, -1):
             out.append((g0, g1))
     return out
 
